@@ -1,0 +1,131 @@
+import path from 'node:path';
+
+/** Bad configuration: start-up stops with one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type PlatformKind = 'sandbox' | 'shopify';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** Unset means the embedded default database under dataDir. */
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  /** Unset means generated once and kept under dataDir. */
+  authSecret: string | undefined;
+  platform: PlatformKind;
+  shopifyAdminApiUrl: string;
+  shopifyAccessToken: string | undefined;
+  tiktokAppKey: string | undefined;
+  tiktokAppSecret: string | undefined;
+  tiktokApiBaseUrl: string;
+  tiktokAccessToken: string | undefined;
+  logLevel: LogLevel;
+  dataDir: string;
+  /** development shows stack traces in GraphQL errors; nothing else does. */
+  nodeEnv: string;
+}
+
+const projectRoot = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
+);
+const logLevels: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function httpUrl(name: string, value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value.replace('{shop}', 'shop.example'));
+  } catch {
+    throw new ConfigError(name, `not a URL: ${value}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) URL, got ${value}`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = nonEmpty(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
+  }
+
+  const portText = nonEmpty(env, 'PORT') ?? '4000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError('PORT', `must be a port number 0-65535, got ${portText}`);
+  }
+
+  const authSecret = nonEmpty(env, 'AUTH_SECRET');
+  if (authSecret !== undefined && authSecret.length < 32) {
+    throw new ConfigError('AUTH_SECRET', 'must be at least 32 characters');
+  }
+
+  const platform = nonEmpty(env, 'PLATFORM') ?? 'sandbox';
+  if (platform !== 'sandbox' && platform !== 'shopify') {
+    throw new ConfigError('PLATFORM', `must be sandbox or shopify, got ${platform}`);
+  }
+  const shopifyAccessToken = nonEmpty(env, 'SHOPIFY_ACCESS_TOKEN');
+  if (platform === 'shopify' && shopifyAccessToken === undefined) {
+    throw new ConfigError('SHOPIFY_ACCESS_TOKEN', 'is required when PLATFORM=shopify');
+  }
+
+  const logLevel = nonEmpty(env, 'LOG_LEVEL') ?? 'info';
+  if (!logLevels.includes(logLevel as LogLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${logLevels.join(', ')}, got ${logLevel}`);
+  }
+
+  const tiktokAppKey = nonEmpty(env, 'TIKTOK_APP_KEY');
+  const tiktokAppSecret = nonEmpty(env, 'TIKTOK_APP_SECRET');
+  if ((tiktokAppKey === undefined) !== (tiktokAppSecret === undefined)) {
+    throw new ConfigError(
+      tiktokAppKey === undefined ? 'TIKTOK_APP_KEY' : 'TIKTOK_APP_SECRET',
+      'TIKTOK_APP_KEY and TIKTOK_APP_SECRET go together',
+    );
+  }
+
+  return {
+    databaseUrl,
+    port,
+    host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
+    authSecret,
+    platform,
+    shopifyAdminApiUrl: httpUrl(
+      'SHOPIFY_ADMIN_API_URL',
+      nonEmpty(env, 'SHOPIFY_ADMIN_API_URL') ?? 'https://{shop}/admin/api/2025-01/graphql.json',
+    ),
+    shopifyAccessToken,
+    tiktokAppKey,
+    tiktokAppSecret,
+    tiktokApiBaseUrl: httpUrl(
+      'TIKTOK_API_BASE_URL',
+      nonEmpty(env, 'TIKTOK_API_BASE_URL') ?? 'https://open-api.tiktokglobalshop.com',
+    ),
+    tiktokAccessToken: nonEmpty(env, 'TIKTOK_ACCESS_TOKEN'),
+    logLevel: logLevel as LogLevel,
+    dataDir: path.resolve(nonEmpty(env, 'DATA_DIR') ?? path.join(projectRoot, '.data')),
+    nodeEnv: nonEmpty(env, 'NODE_ENV') ?? 'production',
+  };
+}

@@ -1,0 +1,35 @@
+import { toCheckpoint } from './checkpoint';
+import type { EventMetadata, RecordedEvent } from './types';
+
+/** An events row as the read statements select it. */
+export interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+/**
+ * Brings a stored event of an older schema version to the current shape.
+ * The one place where that happens is the domain's upcaster, passed in here.
+ */
+export type Upcast = (event: RecordedEvent) => RecordedEvent;
+
+export const noUpcast: Upcast = (event) => event;
+
+export function toRecordedEvent(row: EventRow, upcast: Upcast): RecordedEvent {
+  return upcast({
+    type: row.type,
+    data: row.data,
+    metadata: { ...row.metadata, schemaVersion: row.metadata.schemaVersion ?? 1 },
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    globalPosition: row.global_position,
+    checkpoint: toCheckpoint(row.transaction_id, row.global_position),
+    recordedAt: row.recorded_at,
+  });
+}

@@ -1,0 +1,63 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema';
+import { EventStoreArgumentError } from './errors';
+import { type EventRow, toRecordedEvent, type Upcast } from './eventRow';
+import type { ReadStreamOptions, ReadStreamResult, RecordedEvent } from './types';
+
+const columns = sql`global_position::text AS global_position, transaction_id::text AS transaction_id,
+  stream_id, stream_version, type, data, metadata, recorded_at`;
+
+/** The version of the stream's last event, -1 when it has none. */
+export async function streamVersion(db: Kysely<Database>, streamId: string): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('stream_version').as('version'))
+    .where('stream_id', '=', streamId)
+    .executeTakeFirst();
+  return row?.version ?? -1;
+}
+
+export async function readStream(
+  db: Kysely<Database>,
+  upcast: Upcast,
+  streamId: string,
+  { fromVersion = 0, maxCount }: ReadStreamOptions = {},
+): Promise<ReadStreamResult> {
+  if (typeof streamId !== 'string' || streamId.length === 0) {
+    throw new EventStoreArgumentError('streamId', 'must be a non-empty string');
+  }
+  if (!Number.isSafeInteger(fromVersion) || fromVersion < 0) {
+    throw new EventStoreArgumentError('fromVersion', 'must be an integer >= 0');
+  }
+  if (maxCount !== undefined && (!Number.isSafeInteger(maxCount) || maxCount < 1)) {
+    throw new EventStoreArgumentError('maxCount', 'must be an integer >= 1');
+  }
+  const limit = maxCount === undefined ? sql`` : sql`LIMIT ${maxCount}`;
+  // The stream's version comes along in the same statement, so a partial read still knows it.
+  const result = await sql<EventRow & { current_version: number }>`
+    SELECT ${columns},
+      (SELECT max(stream_version) FROM events WHERE stream_id = ${streamId}) AS current_version
+    FROM events
+    WHERE stream_id = ${streamId} AND stream_version >= ${fromVersion}
+    ORDER BY events.stream_version
+    ${limit}`.execute(db);
+  const currentVersion =
+    result.rows[0]?.current_version ?? (fromVersion === 0 ? -1 : await streamVersion(db, streamId));
+  return { events: result.rows.map((row) => toRecordedEvent(row, upcast)), currentVersion };
+}
+
+/** Several whole streams in one statement (for DataLoader); each in version order. */
+export async function readStreams(
+  db: Kysely<Database>,
+  upcast: Upcast,
+  streamIds: readonly string[],
+): Promise<Map<string, RecordedEvent[]>> {
+  const byStream = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+  if (streamIds.length === 0) return byStream;
+  const result = await sql<EventRow>`
+    SELECT ${columns} FROM events
+    WHERE stream_id = ANY(${[...streamIds]}::text[])
+    ORDER BY events.stream_id, events.stream_version`.execute(db);
+  for (const row of result.rows) byStream.get(row.stream_id)?.push(toRecordedEvent(row, upcast));
+  return byStream;
+}

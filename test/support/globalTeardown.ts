@@ -1,0 +1,18 @@
+import type { EmbeddedDatabase } from '../../src/adapters/embeddedPostgres';
+import { withAdminClient } from './testServer';
+
+export default async function globalTeardown(): Promise<void> {
+  const serverUrl = process.env.FBT_TEST_SERVER_URL;
+  const runId = process.env.FBT_TEST_RUN_ID;
+  if (serverUrl && runId) {
+    await withAdminClient(serverUrl, async (client) => {
+      const ours = await client.query<{ datname: string }>(
+        'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+        [runId],
+      );
+      for (const { datname } of ours.rows)
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    });
+  }
+  await (globalThis as { embeddedPostgres?: EmbeddedDatabase }).embeddedPostgres?.stop();
+}
