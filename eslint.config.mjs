@@ -32,7 +32,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../*', '!./*', '*'],
+              // Only siblings: ./name. No packages, no parent folders, no node: modules.
+              regex: '^(?!\\./[^/]+$)',
               message: 'src/domain imports nothing outside src/domain.',
             },
           ],

@@ -20,7 +20,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       recorded_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (stream_id, stream_version)
     )`.execute(db);
-  await sql`CREATE UNIQUE INDEX events_global_position ON events (global_position)`.execute(db);
+  // Positions come from an identity column, so they are unique without a unique
+  // index; the rows lie in position order on disk, so a small BRIN index finds
+  // one by position (cursor look-ups) at almost no cost to appends.
+  await sql`CREATE INDEX events_global_position ON events USING brin (global_position)`.execute(db);
   await sql`CREATE INDEX events_transaction_position ON events (transaction_id, global_position)`.execute(
     db,
   );

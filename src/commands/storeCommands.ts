@@ -1,0 +1,99 @@
+import { DomainError } from '../domain/domainError';
+import { storeStreamId } from '../domain/eventCatalog';
+import { rulesInForce, storeDecider, type Store, type StoreState } from '../domain/storeDecider';
+import type { StoreEvent } from '../domain/storeEvents';
+import type { EcommercePlatform, FbtSyncMode, Plan } from '../domain/storeVocabulary';
+import type { StoreSnapshot } from '../domain/orderDecider';
+import { type CommandContext, isoNow } from './commandContext';
+import { handleCommand, type HandleResult } from './handleCommand';
+import { storeIdFor } from './ids';
+
+export type StoreResult = HandleResult<StoreState, StoreEvent>;
+
+export interface ConnectStoreInput {
+  name: string;
+  tiktokShopId: string;
+  platform: EcommercePlatform;
+  plan: Plan;
+  shopDomain: string | null;
+}
+
+export function connectStore(
+  context: CommandContext,
+  input: ConnectStoreInput,
+): Promise<StoreResult> {
+  const storeId = storeIdFor(input.tiktokShopId);
+  return handleCommand(
+    context.eventStore,
+    storeStreamId(storeId),
+    storeDecider,
+    {
+      type: 'ConnectStore',
+      data: { ...input, storeId, now: isoNow(context), actor: context.metadata.actor },
+    },
+    { metadata: context.metadata },
+  );
+}
+
+export function changeStorePlan(
+  context: CommandContext,
+  input: { storeId: string; plan: Plan; expectedVersion?: number },
+): Promise<StoreResult> {
+  return handleCommand(
+    context.eventStore,
+    storeStreamId(input.storeId),
+    storeDecider,
+    {
+      type: 'ChangeStorePlan',
+      data: { plan: input.plan, now: isoNow(context), actor: context.metadata.actor },
+    },
+    { metadata: context.metadata, expectedVersion: input.expectedVersion },
+  );
+}
+
+export function updateFbtSyncRules(
+  context: CommandContext,
+  input: { storeId: string; mode: FbtSyncMode; orderTag: string | null; expectedVersion?: number },
+): Promise<StoreResult> {
+  return handleCommand(
+    context.eventStore,
+    storeStreamId(input.storeId),
+    storeDecider,
+    {
+      type: 'UpdateFbtSyncRules',
+      data: {
+        mode: input.mode,
+        orderTag: input.orderTag,
+        now: isoNow(context),
+        actor: context.metadata.actor,
+      },
+    },
+    { metadata: context.metadata, expectedVersion: input.expectedVersion },
+  );
+}
+
+/** The store folded from its stream, or null. */
+export async function loadStore(
+  context: Pick<CommandContext, 'eventStore'>,
+  storeId: string,
+): Promise<Store | null> {
+  const { events } = await context.eventStore.readStream(storeStreamId(storeId));
+  let state = storeDecider.initialState();
+  for (const event of events) state = storeDecider.evolve(state, event as unknown as StoreEvent);
+  return state;
+}
+
+/** What an order placed now needs to know of its store; NOT_FOUND when there is no such store. */
+export async function storeSnapshot(
+  context: Pick<CommandContext, 'eventStore'>,
+  storeId: string,
+): Promise<StoreSnapshot> {
+  const store = await loadStore(context, storeId);
+  if (store === null) throw DomainError.of('NOT_FOUND', ['storeId'], `no store with id ${storeId}`);
+  return {
+    storeId: store.storeId,
+    platform: store.platform,
+    plan: store.plan,
+    rules: rulesInForce(store),
+  };
+}

@@ -1,0 +1,101 @@
+import type { OrderEvent } from './orderEvents';
+import type { StoreEvent } from './storeEvents';
+
+export type DomainEvent = OrderEvent | StoreEvent;
+export type DomainEventType = DomainEvent['type'];
+
+interface CatalogEntry {
+  stream: 'order' | 'store';
+  /** The shape events of this type are written with now. */
+  schemaVersion: number;
+  description: string;
+}
+
+/**
+ * Every event type, the stream it lives in and its current schema version.
+ * Stored events are never rewritten: a changed shape gets a new version here
+ * and an upcaster in upcast.ts.
+ */
+export const eventCatalog: Record<DomainEventType, CatalogEntry> = {
+  OrderPlaced: {
+    stream: 'order',
+    schemaVersion: 2,
+    description: 'A TikTok Shop order recorded, with the store and the FBT rules in force then.',
+  },
+  FbtStatusChanged: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'TikTok Shop moved an FBT order to a later status.',
+  },
+  OrderStatusChanged: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'TikTok Shop moved a seller-fulfilled order to a later status.',
+  },
+  OrderBlocked: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'An FBT order is held by WAIT_FOR_AWAITING_COLLECTION.',
+  },
+  OrderSyncRequested: {
+    stream: 'order',
+    schemaVersion: 1,
+    description:
+      'The order is due for sync, with the platform status, inventory behaviour and tags it must get.',
+  },
+  OrderSyncStarted: { stream: 'order', schemaVersion: 1, description: 'A sync attempt began.' },
+  OrderSynced: { stream: 'order', schemaVersion: 1, description: 'The platform has the order.' },
+  InventoryDeducted: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: "The order's items were deducted from one inventory (platform or TikTok Shop).",
+  },
+  OrderSyncFailed: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'A sync attempt failed; final when no automatic attempt follows.',
+  },
+  OrderCancelled: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'Cancelled on TikTok Shop before it was synced.',
+  },
+  StoreConnected: {
+    stream: 'store',
+    schemaVersion: 1,
+    description: 'A TikTok Shop connected to an e-commerce platform.',
+  },
+  StorePlanChanged: { stream: 'store', schemaVersion: 1, description: "The store's plan changed." },
+  FbtSyncRulesChanged: {
+    stream: 'store',
+    schemaVersion: 1,
+    description: 'The merchant chose new FBT sync rules.',
+  },
+  FbtSyncRulesReset: {
+    stream: 'store',
+    schemaVersion: 1,
+    description:
+      'The FBT sync rules went back to the default because the plan no longer includes them.',
+  },
+};
+
+export const ORDER_EVENT_TYPES = (Object.keys(eventCatalog) as DomainEventType[]).filter(
+  (t) => eventCatalog[t].stream === 'order',
+) as OrderEvent['type'][];
+export const STORE_EVENT_TYPES = (Object.keys(eventCatalog) as DomainEventType[]).filter(
+  (t) => eventCatalog[t].stream === 'store',
+) as StoreEvent['type'][];
+
+export function isDomainEventType(type: string): type is DomainEventType {
+  return Object.hasOwn(eventCatalog, type);
+}
+
+/** The schema version new events of a type are written with (1 for types outside the catalog). */
+export function schemaVersionOf(type: string): number {
+  return isDomainEventType(type) ? eventCatalog[type].schemaVersion : 1;
+}
+
+export const orderStreamId = (orderId: string): string => `order-${orderId}`;
+export const storeStreamId = (storeId: string): string => `store-${storeId}`;
+export const ORDER_STREAM_PREFIX = 'order-';
+export const STORE_STREAM_PREFIX = 'store-';
