@@ -1,0 +1,116 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { PlatformError, type PlatformPort } from '../../sync/platformPort';
+import { describeUserErrors } from './describeUserErrors';
+import { CREATE_ORDER, FIND_ORDER } from './documents';
+import { isJsonObject, unexpectedAnswer } from './jsonObject';
+import { orderCreateVariables } from './orderCreateVariables';
+import { readShopifyOrder } from './readShopifyOrder';
+import { resolveVariantsBySku } from './resolveVariantsBySku';
+import { SHOP_PLACEHOLDER, shopDomainOf } from './shopAdminApiUrl';
+import { createShopifyGraphqlClient, type ShopifyLog } from './shopifyGraphqlClient';
+import { sourceIdentifierQuery } from './shopifySearchQuery';
+import { createThrottleBudget } from './throttleBudget';
+
+/** Orders we create say where they came from (Order.sourceName). */
+export const TIKTOK_SHOP_SOURCE_NAME = 'tiktok_shop';
+
+export interface ShopifyPlatformOptions {
+  /** Template with `{shop}`, replaced by the store's shopDomain: https://{shop}/admin/api/2025-01/graphql.json. */
+  adminApiUrl: string;
+  /** Sent as X-Shopify-Access-Token. */
+  accessToken: string;
+  /** Per request, reading the body included. Default 10000. */
+  timeoutMs?: number;
+  /** Longest wait for a shop's rate-limit bucket before failing with THROTTLED instead. Default 5000. */
+  maxThrottleWaitMs?: number;
+  log?: ShopifyLog;
+  /** Order.sourceName of the orders created; null sends none. Default TIKTOK_SHOP_SOURCE_NAME. */
+  sourceName?: string | null;
+  /** Milliseconds since the epoch; a test's clock. */
+  now?: () => number;
+  /** How the client waits for the rate limit; a test's clock. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The platform port on Shopify's Admin GraphQL API (2025-01). */
+export function createShopifyPlatform({
+  adminApiUrl,
+  accessToken,
+  timeoutMs = 10000,
+  maxThrottleWaitMs = 5000,
+  log = () => {},
+  sourceName = TIKTOK_SHOP_SOURCE_NAME,
+  now = () => Date.now(),
+  sleep = (ms) => delay(ms),
+}: ShopifyPlatformOptions): PlatformPort {
+  if (!adminApiUrl.includes(SHOP_PLACEHOLDER)) {
+    throw new Error(`adminApiUrl must contain ${SHOP_PLACEHOLDER}: ${adminApiUrl}`);
+  }
+  const client = createShopifyGraphqlClient({
+    adminApiUrl,
+    accessToken,
+    timeoutMs,
+    maxThrottleWaitMs,
+    budget: createThrottleBudget(now),
+    now,
+    sleep,
+    log,
+  });
+
+  return {
+    async findOrder(store, tiktokOrderId) {
+      const shop = shopDomainOf(store);
+      const data = await client.request(shop, FIND_ORDER, {
+        query: sourceIdentifierQuery(tiktokOrderId),
+      });
+      const nodes = isJsonObject(data.orders) ? data.orders.nodes : undefined;
+      if (!Array.isArray(nodes)) throw unexpectedAnswer('orders without nodes');
+      return nodes.length === 0 ? null : readShopifyOrder(nodes[0]);
+    },
+
+    async createOrder(order) {
+      const shop = shopDomainOf(order.store);
+      if (order.lineItems.length === 0) {
+        throw new PlatformError('REJECTED', 'The order has no line items to create on Shopify');
+      }
+      const unnamed = order.lineItems.find((line) => line.sku.trim() === '');
+      if (unnamed !== undefined) {
+        throw new PlatformError(
+          'REJECTED',
+          `A line item (${unnamed.title ?? 'untitled'}) has no SKU, so no Shopify variant matches it`,
+        );
+      }
+
+      // orderCreate takes a SKU without a variant, but such a line is custom:
+      // Shopify would claim no inventory for it. So every SKU must be a variant.
+      const skus = order.lineItems.map((line) => line.sku);
+      const variantIdBySku = await resolveVariantsBySku(client, shop, skus, log);
+      const unknown = [...new Set(skus)].filter((sku) => !variantIdBySku.has(sku));
+      if (unknown.length > 0) {
+        throw new PlatformError(
+          'REJECTED',
+          `Shopify has no product variant with SKU ${unknown.map((sku) => JSON.stringify(sku)).join(', ')}`,
+        );
+      }
+
+      const data = await client.request(
+        shop,
+        CREATE_ORDER,
+        orderCreateVariables(order, variantIdBySku, sourceName),
+      );
+      const payload = data.orderCreate;
+      if (!isJsonObject(payload)) throw unexpectedAnswer('orderCreate without a payload');
+      // An order Shopify did create wins over anything it also complained about.
+      if (payload.order !== null && payload.order !== undefined) {
+        return readShopifyOrder(payload.order);
+      }
+      const userErrors = Array.isArray(payload.userErrors) ? payload.userErrors : [];
+      if (userErrors.length === 0)
+        throw unexpectedAnswer('orderCreate without order or userErrors');
+      throw new PlatformError(
+        'REJECTED',
+        `Shopify refused the order: ${describeUserErrors(userErrors)}`,
+      );
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import { mapTikTokOrder, type TikTokShopOrder } from './mapTikTokOrder';
+import { parseJsonKeepingBigIntegers } from './parseJsonKeepingBigIntegers';
+import { signApiRequest } from './signApiRequest';
+import { TikTokApiError, type TikTokApiErrorCode } from './TikTokApiError';
+import { readTikTokId } from './tikTokScalars';
+
+export const GET_ORDER_DETAIL_PATH = '/order/202309/orders';
+
+export interface TikTokShopClientOptions {
+  /** e.g. https://open-api.tiktokglobalshop.com, or a fake's address in tests. */
+  baseUrl: string;
+  appKey: string;
+  appSecret: string;
+  /** The shop's access token, sent as `x-tts-access-token`. */
+  accessToken: string;
+  timeoutMs?: number;
+  /** Milliseconds since the epoch; TikTok refuses a timestamp more than 5 minutes off. */
+  now?: () => number;
+}
+
+export interface TikTokShopClient {
+  getOrderDetail(input: { orderId: string; shopCipher?: string }): Promise<TikTokShopOrder>;
+}
+
+// TikTok's own codes, from public copies of its common-errors page.
+const TOO_MANY_REQUESTS = 36009002;
+const INTERNAL_ERROR = 36009003;
+const ACCESS_TOKEN_INVALID = 36004004;
+
+function classifyTikTokCode(tikTokCode: number): TikTokApiErrorCode {
+  if (tikTokCode === TOO_MANY_REQUESTS) return 'RATE_LIMITED';
+  if (tikTokCode === INTERNAL_ERROR) return 'SERVER_ERROR';
+  // 105xxx: access token and scope; 106xxx: app key and signature.
+  if ((tikTokCode >= 105000 && tikTokCode < 107000) || tikTokCode === ACCESS_TOKEN_INVALID) {
+    return 'AUTH_FAILED';
+  }
+  return 'API_ERROR';
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** TikTok's `code` is a number; some gateways send it as a string. */
+function readCode(value: unknown): number | undefined {
+  const code = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof code === 'number' && Number.isSafeInteger(code) ? code : undefined;
+}
+
+function transportError(error: unknown, timedOut: boolean, timeoutMs: number): TikTokApiError {
+  if (timedOut) {
+    return new TikTokApiError('TIMEOUT', `TikTok Shop did not answer within ${timeoutMs} ms`, {
+      cause: error,
+    });
+  }
+  // Not `instanceof Error`: errors thrown by fetch may come from another realm (jest's vm, undici).
+  const reason =
+    typeof error === 'object' && error !== null && 'message' in error
+      ? String(error.message)
+      : String(error);
+  return new TikTokApiError('NETWORK', `TikTok Shop could not be reached: ${reason}`, {
+    cause: error,
+  });
+}
+
+export function createTikTokShopClient({
+  baseUrl,
+  appKey,
+  appSecret,
+  accessToken,
+  timeoutMs = 10000,
+  now = () => Date.now(),
+}: TikTokShopClientOptions): TikTokShopClient {
+  const origin = baseUrl.replace(/\/+$/, '');
+
+  /** One signed GET; resolves to `data` of a `code: 0` answer, or throws TikTokApiError. */
+  async function signedGet(path: string, parameters: Record<string, string>): Promise<unknown> {
+    const query: Record<string, string> = {
+      ...parameters,
+      app_key: appKey,
+      timestamp: String(Math.floor(now() / 1000)),
+    };
+    query.sign = signApiRequest({ path, query, appSecret });
+    const url = `${origin}${path}?${new URLSearchParams(query).toString()}`;
+
+    let httpStatus: number;
+    let text: string;
+    // The one signal covers reading the body too: a server that sends
+    // headers and then stalls still times out.
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await fetch(url, {
+        headers: { 'x-tts-access-token': accessToken, accept: 'application/json' },
+        signal,
+      });
+      httpStatus = response.status;
+      text = await response.text();
+    } catch (error) {
+      throw transportError(error, signal.aborted, timeoutMs);
+    }
+
+    let body: unknown;
+    try {
+      body = parseJsonKeepingBigIntegers(text);
+    } catch {
+      body = undefined;
+    }
+    const envelope = isObject(body) ? body : {};
+    const tikTokCode = readCode(envelope.code);
+    const message = typeof envelope.message === 'string' ? envelope.message : '';
+    const requestId = typeof envelope.request_id === 'string' ? envelope.request_id : undefined;
+    const details = { httpStatus, tikTokCode, requestId };
+    const said = message === '' ? '' : `: ${message}`;
+
+    if (httpStatus === 429) {
+      throw new TikTokApiError('RATE_LIMITED', `TikTok Shop rate limit (HTTP 429)${said}`, details);
+    }
+    if (httpStatus >= 500) {
+      throw new TikTokApiError(
+        'SERVER_ERROR',
+        `TikTok Shop answered HTTP ${httpStatus}${said}`,
+        details,
+      );
+    }
+    if (tikTokCode === undefined) {
+      throw new TikTokApiError(
+        'UNEXPECTED_RESPONSE',
+        `TikTok Shop answered HTTP ${httpStatus} without a JSON code`,
+        details,
+      );
+    }
+    if (tikTokCode !== 0) {
+      throw new TikTokApiError(
+        classifyTikTokCode(tikTokCode),
+        `TikTok Shop refused ${path} with code ${tikTokCode}${said}`,
+        details,
+      );
+    }
+    if (httpStatus < 200 || httpStatus >= 300) {
+      throw new TikTokApiError(
+        'UNEXPECTED_RESPONSE',
+        `TikTok Shop answered HTTP ${httpStatus} with code 0`,
+        details,
+      );
+    }
+    return envelope.data;
+  }
+
+  return {
+    async getOrderDetail({ orderId, shopCipher }) {
+      const parameters: Record<string, string> = { ids: orderId };
+      if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
+      const data = await signedGet(GET_ORDER_DETAIL_PATH, parameters);
+      const orders = isObject(data) && Array.isArray(data.orders) ? data.orders : undefined;
+      if (orders === undefined) {
+        throw new TikTokApiError(
+          'UNEXPECTED_RESPONSE',
+          'Get Order Detail answered without data.orders',
+        );
+      }
+      const raw: unknown = orders.find((order) => {
+        if (!isObject(order)) return false;
+        const id = readTikTokId(order.id);
+        return id.ok && id.value === orderId;
+      });
+      if (raw === undefined) {
+        throw new TikTokApiError('NOT_FOUND', `TikTok Shop has no order ${orderId} for this shop`);
+      }
+      return mapTikTokOrder(raw);
+    },
+  };
+}

@@ -1,0 +1,361 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the TikTok Shop Open API (there is no public sandbox).
+ * It checks each request the way TikTok does (app key, timestamp window,
+ * signature, access token) and serves Get Order Detail in TikTok's shape.
+ *
+ * The signature is recomputed here on its own, not with the adapter's
+ * signApiRequest: a fake sharing the client's code would accept the client's
+ * mistakes.
+ */
+
+export interface FakeTikTokShopOptions {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+  /** When set, requests must carry this shop_cipher. */
+  shopCipher?: string;
+  /** The fake's clock in milliseconds, for the timestamp window. */
+  now?: () => number;
+}
+
+/** What the next `times` requests (default 1) get instead of a normal answer. */
+export type FakeTikTokShopFault =
+  | { kind: 'serverError'; times?: number; httpStatus?: number }
+  /** No answer at all until the fake is closed. */
+  | { kind: 'hang'; times?: number }
+  | { kind: 'rateLimited'; times?: number }
+  | { kind: 'apiError'; times?: number; code: number; message: string; httpStatus?: number };
+
+export interface RecordedTikTokRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** HTTP status answered; undefined while the request hangs. */
+  answeredStatus?: number;
+  /** TikTok's `code` answered; undefined while the request hangs. */
+  answeredCode?: number;
+}
+
+export interface FakeTikTokShop {
+  baseUrl: string;
+  /** An order in TikTok's own JSON shape (see tikTokOrderJson). */
+  addOrder(rawTikTokOrderJson: Record<string, unknown>): void;
+  requests: RecordedTikTokRequest[];
+  inject(fault: FakeTikTokShopFault): void;
+  close(): Promise<void>;
+}
+
+const TIMESTAMP_WINDOW_SECONDS = 5 * 60;
+
+// TikTok's codes and messages, as public copies of its documentation show them.
+const INVALID_PARAMETER = 36009004;
+const SIGN_INVALID = 106001;
+const ACCESS_TOKEN_INVALID = 105001;
+const TOO_MANY_REQUESTS = 36009002;
+const INTERNAL_ERROR = 36009003;
+const PATH_NOT_FOUND = 36009009;
+
+/** A request TikTok would refuse: answered with a non-zero code, thrown to stop checking further. */
+class Refusal extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'Refusal';
+  }
+}
+
+function sameSecret(received: string, expected: string): boolean {
+  const a = Buffer.from(received);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function expectedSign(
+  appSecret: string,
+  path: string,
+  query: Record<string, string>,
+  body: string,
+): string {
+  let text = appSecret + path;
+  for (const key of Object.keys(query).sort()) {
+    if (key !== 'sign' && key !== 'access_token') text += key + query[key];
+  }
+  text += body + appSecret;
+  return createHmac('sha256', appSecret).update(text).digest('hex');
+}
+
+export async function startFakeTikTokShop({
+  appKey,
+  appSecret,
+  accessToken,
+  shopCipher,
+  now = () => Date.now(),
+}: FakeTikTokShopOptions): Promise<FakeTikTokShop> {
+  const orders = new Map<string, Record<string, unknown>>();
+  const faults: Array<{ fault: FakeTikTokShopFault; remaining: number }> = [];
+  const requests: RecordedTikTokRequest[] = [];
+
+  function nextFault(): FakeTikTokShopFault | undefined {
+    const head = faults[0];
+    if (head === undefined) return undefined;
+    head.remaining -= 1;
+    if (head.remaining <= 0) faults.shift();
+    return head.fault;
+  }
+
+  function checkCredentials(
+    path: string,
+    query: Record<string, string>,
+    headers: IncomingHttpHeaders,
+    body: string,
+  ): void {
+    if (query.app_key !== appKey) {
+      throw new Refusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid credentials. Invalid `app_key` query parameter.',
+      );
+    }
+    const timestamp = Number(query.timestamp);
+    if (query.timestamp === undefined || !Number.isSafeInteger(timestamp)) {
+      throw new Refusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid timestamp. The `timestamp` query parameter is required.',
+      );
+    }
+    if (Math.abs(Math.floor(now() / 1000) - timestamp) > TIMESTAMP_WINDOW_SECONDS) {
+      throw new Refusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid timestamp. The value of the `timestamp` query parameter must not be earlier than 5 minutes before the current time.',
+      );
+    }
+    if (query.sign === undefined) {
+      throw new Refusal(
+        400,
+        INVALID_PARAMETER,
+        'Missing credentials. The request does not include a required signature in the query.',
+      );
+    }
+    if (!sameSecret(query.sign, expectedSign(appSecret, path, query, body))) {
+      throw new Refusal(
+        401,
+        SIGN_INVALID,
+        "Invalid credentials. The 'sign' query parameter is invalid.",
+      );
+    }
+    const token = headers['x-tts-access-token'];
+    if (typeof token !== 'string' || !sameSecret(token, accessToken)) {
+      throw new Refusal(
+        401,
+        ACCESS_TOKEN_INVALID,
+        'Invalid credentials. The `x-tts-access-token` header is invalid.',
+      );
+    }
+    if (shopCipher !== undefined && query.shop_cipher !== shopCipher) {
+      throw new Refusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid identifier. The `shop_cipher` query parameter is invalid.',
+      );
+    }
+  }
+
+  function getOrderDetail(query: Record<string, string>): unknown {
+    const ids = (query.ids ?? '').split(',').filter((id) => id !== '');
+    if (ids.length === 0)
+      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `ids` is required.');
+    return { orders: ids.flatMap((id) => orders.get(id) ?? []) };
+  }
+
+  function answer(
+    response: ServerResponse,
+    recorded: RecordedTikTokRequest,
+    httpStatus: number,
+    code: number,
+    message: string,
+    data?: unknown,
+  ): void {
+    recorded.answeredStatus = httpStatus;
+    recorded.answeredCode = code;
+    const requestId = randomBytes(16).toString('hex').toUpperCase();
+    const body = JSON.stringify({ code, message, request_id: requestId, data: data ?? null });
+    response.writeHead(httpStatus, { 'content-type': 'application/json; charset=utf-8' });
+    response.end(body);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(request.url ?? '/', 'http://fake.invalid');
+    const query = Object.fromEntries(url.searchParams);
+    const recorded: RecordedTikTokRequest = {
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query,
+      headers: request.headers,
+    };
+    requests.push(recorded);
+
+    const fault = nextFault();
+    if (fault?.kind === 'hang') return;
+    if (fault?.kind === 'serverError') {
+      const status = fault.httpStatus ?? 503;
+      recorded.answeredStatus = status;
+      response.writeHead(status, { 'content-type': 'text/html' });
+      response.end('<html><body>Service Unavailable</body></html>');
+      return;
+    }
+    if (fault?.kind === 'rateLimited') {
+      answer(
+        response,
+        recorded,
+        429,
+        TOO_MANY_REQUESTS,
+        "Too many requests. You've made too many requests in a short period of time.",
+      );
+      return;
+    }
+    if (fault?.kind === 'apiError') {
+      answer(response, recorded, fault.httpStatus ?? 200, fault.code, fault.message);
+      return;
+    }
+
+    try {
+      if (request.method !== 'GET' || url.pathname !== '/order/202309/orders') {
+        throw new Refusal(404, PATH_NOT_FOUND, 'Invalid path. The requested path does not exist.');
+      }
+      checkCredentials(url.pathname, query, request.headers, body);
+      answer(response, recorded, 200, 0, 'Success', getOrderDetail(query));
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      answer(response, recorded, error.httpStatus, error.code, error.message);
+    }
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      const recorded = requests.at(-1);
+      if (recorded !== undefined) recorded.answeredStatus = 500;
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ code: INTERNAL_ERROR, message: String(error) }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    addOrder(raw) {
+      const id = raw.id;
+      if (typeof id !== 'string') throw new Error('a TikTok order id is a string');
+      orders.set(id, raw);
+    },
+    requests,
+    inject(fault) {
+      faults.push({ fault, remaining: fault.times ?? 1 });
+    },
+    close() {
+      // Hanging requests keep their sockets open; close() alone would wait for them forever.
+      server.closeAllConnections();
+      return new Promise<void>((resolve, reject) =>
+        server.close((error) => (error === undefined ? resolve() : reject(error))),
+      );
+    },
+  };
+}
+
+export interface FakeOrderItem {
+  sellerSku?: string;
+  skuId?: string;
+  productName?: string;
+  skuName?: string;
+  /** Decimal string, as TikTok sends prices. */
+  salePrice: string;
+  originalPrice?: string;
+  quantity: number;
+  isGift?: boolean;
+}
+
+export interface FakeOrderSpec {
+  id: string;
+  status?: string;
+  fulfillmentType?: 'FULFILLMENT_BY_TIKTOK' | 'FULFILLMENT_BY_SELLER';
+  /** Seconds since the epoch. */
+  createTime?: number;
+  updateTime?: number;
+  currency?: string;
+  items: FakeOrderItem[];
+}
+
+/** Adds decimal strings without floats: "19.99" + "0.01" is "20.00", exactly. */
+function sumDecimals(amounts: string[]): string {
+  const scale = Math.max(2, ...amounts.map((amount) => amount.split('.')[1]?.length ?? 0));
+  const total = amounts.reduce((sum, amount) => {
+    const [whole = '0', fraction = ''] = amount.split('.');
+    return sum + BigInt(whole + fraction.padEnd(scale, '0'));
+  }, 0n);
+  const digits = total.toString().padStart(scale + 1, '0');
+  return `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+/**
+ * An order as Get Order Detail (202309) returns it: every unit its own line
+ * item, prices as strings. `quantity` in the spec is expanded into that many
+ * line items.
+ */
+export function tikTokOrderJson(spec: FakeOrderSpec): Record<string, unknown> {
+  const currency = spec.currency ?? 'USD';
+  const createTime = spec.createTime ?? 1706000000;
+  let unitNumber = 0;
+  const lineItems = spec.items.flatMap((item, itemIndex) =>
+    Array.from({ length: item.quantity }, () => {
+      unitNumber += 1;
+      return {
+        id: `${spec.id.slice(0, 10)}${String(unitNumber).padStart(9, '0')}`,
+        sku_id: item.skuId ?? `17${String(itemIndex + 1).padStart(17, '0')}`,
+        seller_sku: item.sellerSku ?? '',
+        product_id: '1729000000000000000',
+        product_name: item.productName ?? 'Product',
+        sku_name: item.skuName ?? '',
+        sale_price: item.salePrice,
+        original_price: item.originalPrice ?? item.salePrice,
+        currency,
+        display_status: spec.status ?? 'AWAITING_SHIPMENT',
+        package_id: '',
+        is_gift: item.isGift ?? false,
+      };
+    }),
+  );
+  const total = sumDecimals(lineItems.map((unit) => unit.sale_price));
+  return {
+    id: spec.id,
+    status: spec.status ?? 'AWAITING_SHIPMENT',
+    fulfillment_type: spec.fulfillmentType ?? 'FULFILLMENT_BY_SELLER',
+    create_time: createTime,
+    update_time: spec.updateTime ?? createTime,
+    payment: {
+      currency,
+      sub_total: total,
+      shipping_fee: '0.00',
+      tax: '0.00',
+      total_amount: total,
+    },
+    line_items: lineItems,
+  };
+}
