@@ -1,22 +1,36 @@
-import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import pino, { type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createDomainEventStore } from './commands/domainEventStore';
 import type { Config } from './config';
-import { openDatabase, type OpenedDatabase } from './db/openDatabase';
 import { isMigrated, migrateToLatest } from './db/migrate';
-import { createEventStore, type EventStore } from './eventstore/createEventStore';
-import { createWakeups } from './eventstore/wakeups';
+import { openDatabase, type OpenedDatabase } from './db/openDatabase';
+import type { EventStore } from './eventstore/createEventStore';
+import { createWakeups, type Wakeups } from './eventstore/wakeups';
 import { registerHealthRoutes } from './http/healthRoutes';
 import { createMetricsRegistry, registerMetricsRoute } from './http/metrics';
 
 /** Request bodies above this are refused with 413 (GraphQL and webhooks alike). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** What the parts of the service are built from. */
+export interface ServiceParts {
+  config: Config;
+  log: Logger;
+  database: OpenedDatabase;
+  wakeups: Wakeups;
+  eventStore: EventStore;
+  registry: Registry;
+  /** The HTTP server, before it listens: parts add their routes. */
+  app: FastifyInstance;
+  /** Runs at shutdown, after the HTTP server closed, in reverse order of registration. */
+  onStop(stop: () => Promise<void>): void;
+}
+
 export interface Service {
   /** http://host:port */
   url: string;
-  database: OpenedDatabase;
-  eventStore: EventStore;
-  log: Logger;
+  parts: ServiceParts;
   stop(): Promise<void>;
 }
 
@@ -26,16 +40,17 @@ export function createLogger(config: Config): Logger {
 
 /**
  * The composition root of `serve`: the database (migrated), the event store,
- * and the HTTP server. Stopping closes them in reverse order.
+ * the HTTP server with its routes, and the background workers. Stopping
+ * closes the HTTP server first, then the workers, then the database.
  */
 export async function startService(
   config: Config,
   log: Logger = createLogger(config),
 ): Promise<Service> {
   const database = await openDatabase(config, log);
-  const stack: Array<() => Promise<void>> = [() => database.close()];
+  const stops: Array<() => Promise<void>> = [() => database.close()];
   const stopAll = async () => {
-    for (const stop of stack.reverse())
+    for (const stop of stops.reverse())
       await stop().catch((error: unknown) => log.error({ err: error }, 'stopping'));
   };
   try {
@@ -47,39 +62,51 @@ export async function startService(
       onError: (error) =>
         log.warn({ err: error }, 'event wake-up connection failed; readers fall back to polling'),
     });
-    stack.push(() => wakeups.close());
-    const eventStore = createEventStore({ db: database.db, wakeups });
-
-    const registry = createMetricsRegistry();
+    stops.push(() => wakeups.close());
     const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
-    const app = Fastify({
-      loggerInstance: httpLog,
-      bodyLimit: MAX_BODY_BYTES,
-      // Request latencies go to /metrics; a log line per request would cost more than the request.
-      logController: new LogController({ disableRequestLogging: true }),
-    });
-    let migrated = true;
-    registerHealthRoutes(app, {
-      async check() {
-        try {
-          await database.pool.query('SELECT 1');
-          migrated ||= await isMigrated(database.db);
-          return migrated ? null : 'database migrations are not applied';
-        } catch (error) {
-          return `database unreachable: ${(error as Error).message}`;
-        }
-      },
-    });
-    registerMetricsRoute(app, registry);
+    const parts: ServiceParts = {
+      config,
+      log,
+      database,
+      wakeups,
+      eventStore: createDomainEventStore(database.db, wakeups),
+      registry: createMetricsRegistry(),
+      app: Fastify({
+        loggerInstance: httpLog,
+        bodyLimit: MAX_BODY_BYTES,
+        // Request latencies go to /metrics; a log line per request would cost more than the request.
+        logController: new LogController({ disableRequestLogging: true }),
+      }),
+      onStop: (stop) => stops.push(stop),
+    };
+
+    installHealth(parts);
+    registerMetricsRoute(parts.app, parts.registry);
+
+    const { app } = parts;
     await app.listen({ port: config.port, host: config.host });
-    stack.push(() => app.close());
+    stops.push(() => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-
-    return { url, database, eventStore, log, stop: stopAll };
+    return { url, parts, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+function installHealth({ app, database }: ServiceParts): void {
+  let migrated = true;
+  registerHealthRoutes(app, {
+    async check() {
+      try {
+        await database.pool.query('SELECT 1');
+        migrated ||= await isMigrated(database.db);
+        return migrated ? null : 'database migrations are not applied';
+      } catch (error) {
+        return `database unreachable: ${(error as Error).message}`;
+      }
+    },
+  });
 }

@@ -11,7 +11,7 @@ export async function serveCommand(config: Config, log: Logger): Promise<void> {
       `  GraphQL API   POST ${service.url}/graphql`,
       `  health        GET  ${service.url}/healthz  ${service.url}/readyz`,
       `  metrics       GET  ${service.url}/metrics`,
-      `  database      ${service.database.source}`,
+      `  database      ${service.parts.database.source}`,
       '',
     ].join('\n'),
   );
