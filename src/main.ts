@@ -9,6 +9,7 @@ import type { EventStore } from './eventstore/createEventStore';
 import { createWakeups, type Wakeups } from './eventstore/wakeups';
 import { registerHealthRoutes } from './http/healthRoutes';
 import { createMetricsRegistry, registerMetricsRoute } from './http/metrics';
+import { installProjections } from './projections/installProjections';
 
 /** Request bodies above this are refused with 413 (GraphQL and webhooks alike). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -81,6 +82,7 @@ export async function startService(
     };
 
     installHealth(parts);
+    installProjections(parts); // the read models, kept up to date from the log
     registerMetricsRoute(parts.app, parts.registry);
 
     const { app } = parts;

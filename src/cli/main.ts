@@ -1,26 +1,48 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig } from '../config';
-import { DatabaseUnreachable } from '../db/database';
+import { Command, CommanderError, Option } from 'commander';
+import pino from 'pino';
 import { EmbeddedPostgresError } from '../adapters/embeddedPostgres';
+import { type Config, ConfigError, loadConfig } from '../config';
+import { DatabaseUnreachable } from '../db/database';
 import { createLogger } from '../main';
+import { RebuildBusy } from '../projections/rebuild';
+import { auditCommand, OrderNotFound } from './auditCommand';
+import { exportCommand } from './exportCommand';
 import { migrateCommand } from './migrateCommand';
+import { replayCommand } from './replayCommand';
 import { serveCommand } from './serveCommand';
+import { UsageError } from './usageError';
+import { verifyCommand } from './verifyCommand';
 
-/** Exit 1 with the reason on one line for the failures an operator can fix; a stack trace for bugs. */
+/** Failures an operator can act on: one line, no stack trace. */
+const explained = [
+  ConfigError,
+  DatabaseUnreachable,
+  EmbeddedPostgresError,
+  RebuildBusy,
+  OrderNotFound,
+];
+
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof DatabaseUnreachable) {
+  if (error instanceof UsageError) {
     process.stderr.write(`fbt-sync: ${error.message}\n`);
-  } else if (error instanceof EmbeddedPostgresError) {
-    process.stderr.write(`fbt-sync: ${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `fbt-sync: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.exit(2);
   }
+  const known = explained.some((kind) => error instanceof kind);
+  const text =
+    error instanceof Error
+      ? known
+        ? error.message
+        : (error.stack ?? error.message)
+      : String(error);
+  process.stderr.write(`fbt-sync: ${text}\n`);
   process.exit(1);
 }
+
+/** Commands other than serve keep stdout for their output; their logs go to stderr. */
+const commandLogger = (config: Config) =>
+  pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
 
 export function buildProgram(): Command {
   const program = new Command('fbt-sync')
@@ -29,22 +51,60 @@ export function buildProgram(): Command {
     )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  const config = () => loadConfig();
+
+  const withConfig =
+    <A extends unknown[]>(action: (config: Config, ...args: A) => Promise<number | void>) =>
+    async (...args: A) => {
+      const code = await action(loadConfig(), ...args);
+      if (typeof code === 'number' && code !== 0) process.exitCode = code;
+    };
 
   program
     .command('serve')
     .description('apply migrations, then serve the API, the projections and the sync worker')
-    .action(async () => {
-      const cfg = config();
-      await serveCommand(cfg, createLogger(cfg));
-    });
+    .action(withConfig((config) => serveCommand(config, createLogger(config))));
   program
     .command('migrate')
     .description('apply database migrations and exit')
-    .action(async () => {
-      const cfg = config();
-      await migrateCommand(cfg, createLogger(cfg));
-    });
+    .action(withConfig((config) => migrateCommand(config, commandLogger(config))));
+  program
+    .command('replay')
+    .description(
+      'rebuild read models from the event log beside the live ones, then swap them in, without stopping the API',
+    )
+    .addOption(
+      new Option('--projection <name>', 'only this projection (orders, stores, inventory)'),
+    )
+    .action(
+      withConfig((config, options: { projection?: string }) =>
+        replayCommand(config, commandLogger(config), options),
+      ),
+    );
+  program
+    .command('verify')
+    .description(
+      'rebuild every read model aside and compare it with the live one; exit 1 on any difference',
+    )
+    .action(withConfig((config) => verifyCommand(config, commandLogger(config))));
+  program
+    .command('export')
+    .description('the event log as NDJSON on stdout, in global order')
+    .addOption(
+      new Option('--after <position>', 'only events after this global position (or checkpoint)'),
+    )
+    .addOption(new Option('--stream <id>', 'only the events of this stream'))
+    .action(
+      withConfig((config, options: { after?: string; stream?: string }) =>
+        exportCommand(config, commandLogger(config), options),
+      ),
+    );
+  program
+    .command('audit')
+    .description("an order's history, human-readable (ORDER_ID, or STORE_ID/TIKTOK_ORDER_ID)")
+    .argument('<order>', 'the order id')
+    .action(
+      withConfig((config, order: string) => auditCommand(config, commandLogger(config), order)),
+    );
   return program;
 }
 
@@ -52,10 +112,8 @@ export async function run(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // help and version exit 0; bad usage exits 2.
-      process.exit(error.exitCode === 0 ? 0 : 2);
-    }
+    // help and version exit 0; bad usage exits 2.
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
     fail(error);
   }
 }

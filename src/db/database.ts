@@ -20,7 +20,7 @@ export interface DatabaseHandle {
 export interface DatabaseOptions {
   /** Connections in the pool (default 16). */
   poolSize?: number;
-  /** Called when an idle connection breaks (the server restarted); the pool replaces it. */
+  /** Called when a connection breaks (the server restarted); the pool replaces it. */
   onIdleError?: (error: Error) => void;
 }
 
@@ -41,9 +41,12 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client whose server went away emits 'error'; without a listener
-  // that would crash the process. The pool drops it and connects anew.
+  // A client whose server went away emits 'error'; without a listener that
+  // would crash the process. An idle one is dropped by the pool; one checked
+  // out between two statements (inside a transaction) fails its next query,
+  // and the pool discards it when it is released with that error.
   pool.on('error', (error) => options.onIdleError?.(error));
+  pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed: Promise<void> | undefined;
   return {

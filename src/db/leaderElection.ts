@@ -106,3 +106,11 @@ export function electLeader({
     },
   };
 }
+
+/** Resolves once the signal aborts (at once if it already has). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

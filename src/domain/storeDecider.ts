@@ -79,7 +79,9 @@ export function rulesInForce(store: Store): RulesInForce {
 export function normalizeOrderTag(tag: string | null, problems: Problems): string | null {
   if (tag === null) return null;
   const trimmed = tag.trim();
-  if (trimmed.length === 0 || trimmed.length > MAX_ORDER_TAG_LENGTH) {
+  // Characters, not UTF-16 code units: an emoji is one character of a tag.
+  const characters = [...trimmed].length;
+  if (characters === 0 || characters > MAX_ORDER_TAG_LENGTH) {
     problems.invalid(
       ['orderTag'],
       `orderTag must be 1 to ${MAX_ORDER_TAG_LENGTH} characters after trimming`,

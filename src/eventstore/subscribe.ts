@@ -8,9 +8,11 @@ export interface SubscriptionOptions {
   /**
    * Handles one batch, in global order, and stores `checkpoint` (in the same
    * transaction as its writes, for a projection). Called with no events when a
-   * filtered read only moved the checkpoint.
+   * filtered read only moved the checkpoint. `from` is the checkpoint the
+   * batch was read after: a consumer can check it still stands (another
+   * process, or a replay, may have moved it).
    */
-  handle: (events: RecordedEvent[], checkpoint: Checkpoint) => Promise<void>;
+  handle: (events: RecordedEvent[], checkpoint: Checkpoint, from: Checkpoint) => Promise<void>;
   batchSize?: number;
   types?: readonly string[];
   streamPrefix?: string;
@@ -82,7 +84,7 @@ export function subscribe(deps: Dependencies, options: SubscriptionOptions): Sub
         });
         const moved = page.checkpoint !== checkpoint;
         if (moved) {
-          await options.handle(page.events, page.checkpoint);
+          await options.handle(page.events, page.checkpoint, checkpoint);
           checkpoint = page.checkpoint;
         }
         failures = 0;

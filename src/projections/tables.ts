@@ -1,3 +1,83 @@
-// The read models' tables are added here by the read-model work.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ProjectionTables {}
+import type { ColumnType } from 'kysely';
+
+/** timestamptz: read as a Date, written as an ISO string. */
+type Instant = ColumnType<Date, string, string>;
+type NullableInstant = ColumnType<Date | null, string | null, string | null>;
+/** jsonb: read parsed, written as JSON text. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface OrdersTable {
+  id: string;
+  store_id: string;
+  tiktok_order_id: string;
+  fulfillment_type: string;
+  platform: string;
+  applied_mode: string | null;
+  order_tag: string | null;
+  tiktok_status: string;
+  sync_status: string;
+  blocked_reason: string | null;
+  failure_reason: string | null;
+  sync_attempts: number;
+  attempts_since_request: number;
+  attempt_in_flight: number | null;
+  sync_plan: Json<unknown>;
+  next_attempt_at: NullableInstant;
+  platform_order_id: string | null;
+  platform_order_status: string | null;
+  tags: Json<string[]>;
+  inventory_deducted_from: string | null;
+  line_items: Json<unknown>;
+  currency: string;
+  /** numeric; pg returns it as a decimal string. */
+  total_amount: string;
+  placed_at: Instant;
+  synced_at: NullableInstant;
+  updated_at: Instant;
+  version: number;
+}
+
+export interface OrderCountsTable {
+  store_id: string;
+  sync_status: string;
+  count: number;
+}
+
+export interface StoresTable {
+  id: string;
+  name: string;
+  tiktok_shop_id: string;
+  platform: string;
+  shop_domain: string | null;
+  plan: string;
+  fbt_mode: string;
+  fbt_order_tag: string | null;
+  fbt_updated_at: NullableInstant;
+  fbt_updated_by: string | null;
+  created_at: Instant;
+  updated_at: Instant;
+  version: number;
+}
+
+export interface InventoryDeductionsTable {
+  store_id: string;
+  sku: string;
+  location: string;
+  /** bigint; pg returns it as a string. */
+  quantity: ColumnType<string, number | string, number | string>;
+}
+
+export interface InventoryDeductedOrdersTable {
+  order_id: string;
+  store_id: string;
+  location: string;
+  version: number;
+}
+
+export interface ProjectionTables {
+  orders: OrdersTable;
+  order_counts: OrderCountsTable;
+  stores: StoresTable;
+  inventory_deductions: InventoryDeductionsTable;
+  inventory_deducted_orders: InventoryDeductedOrdersTable;
+}

@@ -49,7 +49,12 @@ it('reads an OrderPlaced stored in schema version 1 in the current shape, and th
   expect(state).toMatchObject({ appliedMode: 'WAIT_FOR_AWAITING_COLLECTION', orderTag: 'FBT' });
 
   // readAll goes through the same upcaster; the stored row is never rewritten.
-  const all = await store.readAll();
+  // (The horizon is cluster-wide: a test running beside this one may hold it back a moment.)
+  let all = await store.readAll();
+  while (all.events.length === 0) {
+    await new Promise((r) => setTimeout(r, 10));
+    all = await store.readAll();
+  }
   expect(all.events[0]!.data).toEqual(event!.data);
   const raw = await sql<{
     data: Record<string, unknown>;

@@ -4,6 +4,7 @@ import { createEventStore, type EventStore } from '../../src/eventstore/createEv
 import type { RecordedEvent } from '../../src/eventstore/types';
 import { createWakeups, type Wakeups } from '../../src/eventstore/wakeups';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { lastCommittedCheckpoint } from '../support/logSupport';
 
 let database: TestDatabase;
 let wakeups: Wakeups;
@@ -132,9 +133,11 @@ describe('catch-up subscriptions', () => {
       () => received.filter((e) => e.streamId === 'sub-typed').length === 2,
       'the wanted events',
     );
-    await subscription.settled();
+    // Its checkpoint reaches the last event of the log, which is not one it wanted.
+    const last = await lastCommittedCheckpoint(database.db);
+    while ((await loadCheckpoint(database.db, 'typed')) !== last)
+      await new Promise((r) => setTimeout(r, 10));
     await subscription.stop();
     expect(received.every((e) => e.type === 'Wanted')).toBe(true);
-    expect(await loadCheckpoint(database.db, 'typed')).toBe(await store.headCheckpoint());
   });
 });

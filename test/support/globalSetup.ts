@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startEmbeddedPostgres } from '../../src/adapters/embeddedPostgres';
 import { loadConfig } from '../../src/config';
 import { createDatabase } from '../../src/db/database';
@@ -14,7 +17,12 @@ export default async function globalSetup(): Promise<void> {
   const config = loadConfig();
   let serverUrl = config.databaseUrl;
   if (serverUrl === undefined) {
-    const embedded = await startEmbeddedPostgres(config.dataDir);
+    // A server of the run's own, in a fresh folder: a test run never shares (or
+    // stops) the embedded database of a running `serve` or of another test run.
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'fbt-sync-test-pg-'));
+    chmodSync(dataDir, 0o755);
+    process.env.FBT_TEST_EMBEDDED_DIR = dataDir;
+    const embedded = await startEmbeddedPostgres(dataDir);
     (globalThis as { embeddedPostgres?: typeof embedded }).embeddedPostgres = embedded;
     serverUrl = embedded.url;
   }

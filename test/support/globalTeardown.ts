@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { EmbeddedDatabase } from '../../src/adapters/embeddedPostgres';
 import { withAdminClient } from './testServer';
 
@@ -15,4 +16,6 @@ export default async function globalTeardown(): Promise<void> {
     });
   }
   await (globalThis as { embeddedPostgres?: EmbeddedDatabase }).embeddedPostgres?.stop();
+  const embeddedDir = process.env.FBT_TEST_EMBEDDED_DIR;
+  if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
 }

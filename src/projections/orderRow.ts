@@ -1,0 +1,115 @@
+import type { Selectable } from 'kysely';
+import type { Order } from '../domain/orderState';
+import type {
+  FulfillmentType,
+  InventoryLocation,
+  LineItem,
+  OrderSyncStatus,
+  PlatformOrderStatus,
+  SyncPlan,
+} from '../domain/orderVocabulary';
+import type { EcommercePlatform, FbtSyncMode } from '../domain/storeVocabulary';
+import type { TikTokOrderStatus } from '../domain/tiktokStatus';
+import type { OrdersTable } from './tables';
+
+/** An orders row as it is read. */
+export type OrderRow = Selectable<OrdersTable>;
+
+const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+const date = (instant: string | null) => (instant === null ? null : new Date(instant));
+
+/** The order an orders row holds: the same state folding its stream gives. */
+export function orderFromRow(row: OrderRow): Order {
+  return {
+    orderId: row.id,
+    storeId: row.store_id,
+    tiktokOrderId: row.tiktok_order_id,
+    fulfillmentType: row.fulfillment_type as FulfillmentType,
+    platform: row.platform as EcommercePlatform,
+    appliedMode: row.applied_mode as FbtSyncMode | null,
+    orderTag: row.order_tag,
+    tiktokStatus: row.tiktok_status as TikTokOrderStatus,
+    syncStatus: row.sync_status as OrderSyncStatus,
+    blockedReason: row.blocked_reason,
+    failureReason: row.failure_reason,
+    syncAttempts: row.sync_attempts,
+    attemptsSinceRequest: row.attempts_since_request,
+    attemptInFlight: row.attempt_in_flight,
+    syncPlan: row.sync_plan as SyncPlan | null,
+    nextAttemptAt: iso(row.next_attempt_at),
+    platformOrderId: row.platform_order_id,
+    platformOrderStatus: row.platform_order_status as PlatformOrderStatus | null,
+    tags: row.tags,
+    inventoryDeductedFrom: row.inventory_deducted_from as InventoryLocation | null,
+    lineItems: row.line_items as LineItem[],
+    currency: row.currency,
+    totalAmount: row.total_amount,
+    placedAt: row.placed_at.toISOString(),
+    syncedAt: iso(row.synced_at),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** The orders row of a folded order at a stream version (what a projection writes, what a payload reads). */
+export function orderToRow(order: Order, version: number): OrderRow {
+  return {
+    id: order.orderId,
+    store_id: order.storeId,
+    tiktok_order_id: order.tiktokOrderId,
+    fulfillment_type: order.fulfillmentType,
+    platform: order.platform,
+    applied_mode: order.appliedMode,
+    order_tag: order.orderTag,
+    tiktok_status: order.tiktokStatus,
+    sync_status: order.syncStatus,
+    blocked_reason: order.blockedReason,
+    failure_reason: order.failureReason,
+    sync_attempts: order.syncAttempts,
+    attempts_since_request: order.attemptsSinceRequest,
+    attempt_in_flight: order.attemptInFlight,
+    sync_plan: order.syncPlan,
+    next_attempt_at: date(order.nextAttemptAt),
+    platform_order_id: order.platformOrderId,
+    platform_order_status: order.platformOrderStatus,
+    tags: order.tags,
+    inventory_deducted_from: order.inventoryDeductedFrom,
+    line_items: order.lineItems,
+    currency: order.currency,
+    total_amount: order.totalAmount,
+    placed_at: new Date(order.placedAt),
+    synced_at: date(order.syncedAt),
+    updated_at: new Date(order.updatedAt),
+    version,
+  };
+}
+
+/** Column types for reading rows out of a JSON array in SQL (jsonb_to_recordset). */
+export const ORDER_RECORD_COLUMNS: ReadonlyArray<[keyof OrdersTable, string]> = [
+  ['id', 'text'],
+  ['store_id', 'text'],
+  ['tiktok_order_id', 'text'],
+  ['fulfillment_type', 'text'],
+  ['platform', 'text'],
+  ['applied_mode', 'text'],
+  ['order_tag', 'text'],
+  ['tiktok_status', 'text'],
+  ['sync_status', 'text'],
+  ['blocked_reason', 'text'],
+  ['failure_reason', 'text'],
+  ['sync_attempts', 'integer'],
+  ['attempts_since_request', 'integer'],
+  ['attempt_in_flight', 'integer'],
+  ['sync_plan', 'jsonb'],
+  ['next_attempt_at', 'timestamptz'],
+  ['platform_order_id', 'text'],
+  ['platform_order_status', 'text'],
+  ['tags', 'jsonb'],
+  ['inventory_deducted_from', 'text'],
+  ['line_items', 'jsonb'],
+  ['currency', 'text'],
+  ['total_amount', 'numeric'],
+  ['placed_at', 'timestamptz'],
+  ['synced_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+  ['version', 'integer'],
+];

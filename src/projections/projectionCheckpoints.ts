@@ -1,0 +1,72 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema';
+import { START, toCheckpoint, positionOf } from '../eventstore/checkpoint';
+import type { EventStore } from '../eventstore/createEventStore';
+import type { Checkpoint } from '../eventstore/types';
+import type { Projection } from './projection';
+import { projectionCheckpointName } from './projection';
+
+/** Creates the checkpoint row of a projection's live tables if it is missing. */
+export async function ensureProjectionCheckpoint(
+  db: Kysely<Database>,
+  name: string,
+): Promise<void> {
+  await sql`INSERT INTO subscription_checkpoints (name, transaction_id, global_position)
+    VALUES (${name}, '0'::xid8, 0) ON CONFLICT (name) DO NOTHING`.execute(db);
+}
+
+/**
+ * Locks a checkpoint row for the rest of the transaction and returns it. A
+ * projection batch takes this lock first, so batches of two processes, and a
+ * replay's swap, follow one another instead of interleaving.
+ */
+export async function lockCheckpoint(db: Kysely<Database>, name: string): Promise<Checkpoint> {
+  const result = await sql<{ transaction_id: string; global_position: string }>`
+    SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
+    FROM subscription_checkpoints WHERE name = ${name} FOR UPDATE`.execute(db);
+  const row = result.rows[0];
+  return row ? toCheckpoint(row.transaction_id, row.global_position) : START;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  /** Global position of the last event it has applied ("0" before any). */
+  position: string;
+  checkpoint: Checkpoint;
+  /** Visible events in the log after its checkpoint (of any type). */
+  lag: number;
+}
+
+export async function projectionStatuses(
+  db: Kysely<Database>,
+  eventStore: EventStore,
+  projections: readonly Projection[],
+): Promise<ProjectionStatus[]> {
+  const rows = await db
+    .selectFrom('subscription_checkpoints')
+    .select([
+      'name',
+      sql<string>`transaction_id::text`.as('transaction_id'),
+      sql<string>`global_position::text`.as('global_position'),
+    ])
+    .where(
+      'name',
+      'in',
+      projections.map((p) => projectionCheckpointName(p.name)),
+    )
+    .execute();
+  const byName = new Map(
+    rows.map((r) => [r.name, toCheckpoint(r.transaction_id, r.global_position)]),
+  );
+  return Promise.all(
+    projections.map(async (p) => {
+      const checkpoint = byName.get(projectionCheckpointName(p.name)) ?? START;
+      return {
+        name: p.name,
+        position: positionOf(checkpoint),
+        checkpoint,
+        lag: await eventStore.countAfter(checkpoint),
+      };
+    }),
+  );
+}

@@ -1,0 +1,359 @@
+import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
+import { advisoryKeys } from '../db/leaderElection';
+import type { Database } from '../db/schema';
+import { compareCheckpoints, parseCheckpoint, START, toCheckpoint } from '../eventstore/checkpoint';
+import { storeCheckpoint } from '../eventstore/checkpoints';
+import type { EventStore } from '../eventstore/createEventStore';
+import type { Checkpoint, RecordedEvent } from '../eventstore/types';
+import { type Projection, projectionCheckpointName, type ProjectionMemory } from './projection';
+import { ensureProjectionCheckpoint, lockCheckpoint } from './projectionCheckpoints';
+
+/** Read models are rebuilt here, beside the live ones in `public`. */
+export const REBUILD_SCHEMA = 'fbt_rebuild';
+const RETIRED_SCHEMA = 'fbt_retired';
+
+export interface RebuildProgress {
+  /** Events read so far. */
+  events: number;
+  /** Events in the log when the rebuild started (the bar's total). */
+  total: number;
+  eventsPerSecond: number;
+  /** Seconds left at the current rate. */
+  etaSeconds: number;
+}
+
+export interface RebuildOptions {
+  db: Kysely<Database>;
+  /** For the lock that keeps two rebuilds apart. */
+  url: string;
+  eventStore: EventStore;
+  projections: readonly Projection[];
+  /** Events per batch; each batch is one transaction on the rebuilt tables (default 5000). */
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+export class RebuildBusy extends Error {
+  constructor() {
+    super('another replay or verify is running on this database; try again when it has finished');
+    this.name = 'RebuildBusy';
+  }
+}
+
+/** Holds the rebuild lock for the duration of `run`: one replay or verify at a time. */
+async function exclusively<T>(url: string, run: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const [k1, k2] = advisoryKeys('rebuild');
+    const { rows } = await client.query<{ ok: boolean }>(
+      'SELECT pg_try_advisory_lock($1, $2) AS ok',
+      [k1, k2],
+    );
+    if (!rows[0]?.ok) throw new RebuildBusy();
+    return await run();
+  } finally {
+    await client.end();
+  }
+}
+
+const tablesOf = (projections: readonly Projection[]) => projections.flatMap((p) => p.tables);
+
+/** The aside tables: same columns and primary keys as the live ones; other indexes come after the bulk load. */
+async function createAsideTables(
+  db: Kysely<Database>,
+  projections: readonly Projection[],
+): Promise<void> {
+  await sql`DROP SCHEMA IF EXISTS ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(db);
+  await sql`CREATE SCHEMA ${sql.id(REBUILD_SCHEMA)}`.execute(db);
+  for (const table of tablesOf(projections)) {
+    await sql`CREATE TABLE ${sql.table(`${REBUILD_SCHEMA}.${table}`)}
+      (LIKE ${sql.table(`public.${table}`)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`.execute(
+      db,
+    );
+    const pk = await sql<{ name: string; definition: string }>`
+      SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+      WHERE conrelid = ${`public.${table}`}::regclass AND contype = 'p'`.execute(db);
+    for (const { name, definition } of pk.rows) {
+      await sql`ALTER TABLE ${sql.table(`${REBUILD_SCHEMA}.${table}`)} ADD CONSTRAINT ${sql.id(name)} ${sql.raw(definition)}`.execute(
+        db,
+      );
+    }
+  }
+  await sql`CREATE TABLE ${sql.table(`${REBUILD_SCHEMA}.rebuild_progress`)} (
+    projection text PRIMARY KEY, transaction_id xid8 NOT NULL, global_position bigint NOT NULL)`.execute(
+    db,
+  );
+  for (const p of projections) {
+    await sql`INSERT INTO ${sql.table(`${REBUILD_SCHEMA}.rebuild_progress`)} VALUES (${p.name}, '0'::xid8, 0)`.execute(
+      db,
+    );
+  }
+}
+
+/** The live tables' secondary indexes, created on the aside tables once they are loaded. */
+async function copySecondaryIndexes(
+  db: Kysely<Database>,
+  projections: readonly Projection[],
+): Promise<void> {
+  for (const table of tablesOf(projections)) {
+    const indexes = await sql<{ definition: string }>`
+      SELECT indexdef AS definition FROM pg_indexes
+      WHERE schemaname = 'public' AND tablename = ${table}
+        AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = ${`public.${table}`}::regclass)`.execute(
+      db,
+    );
+    for (const { definition } of indexes.rows) {
+      const aside = definition.replace(` ON public.${table} `, ` ON ${REBUILD_SCHEMA}.${table} `);
+      if (aside === definition) throw new Error(`cannot copy index definition: ${definition}`);
+      await sql.raw(aside).execute(db);
+    }
+  }
+}
+
+async function readProgress(db: Kysely<Database>): Promise<Map<string, Checkpoint> | null> {
+  const exists = await sql<{
+    found: boolean;
+  }>`SELECT to_regclass(${`${REBUILD_SCHEMA}.rebuild_progress`}) IS NOT NULL AS found`.execute(db);
+  if (!exists.rows[0]?.found) return null;
+  const rows = await sql<{ projection: string; transaction_id: string; global_position: string }>`
+    SELECT projection, transaction_id::text AS transaction_id, global_position::text AS global_position
+    FROM ${sql.table(`${REBUILD_SCHEMA}.rebuild_progress`)}`.execute(db);
+  return new Map(
+    rows.rows.map((r) => [r.projection, toCheckpoint(r.transaction_id, r.global_position)]),
+  );
+}
+
+async function writeProgress(
+  db: Kysely<Database>,
+  projection: string,
+  checkpoint: Checkpoint,
+): Promise<void> {
+  const { transactionId, globalPosition } = parseCheckpoint(checkpoint);
+  await sql`UPDATE ${sql.table(`${REBUILD_SCHEMA}.rebuild_progress`)}
+    SET transaction_id = ${transactionId}::xid8, global_position = ${globalPosition}::bigint
+    WHERE projection = ${projection}`.execute(db);
+}
+
+const minCheckpoint = (checkpoints: Iterable<Checkpoint>) =>
+  [...checkpoints].reduce((a, b) => (compareCheckpoints(a, b) <= 0 ? a : b));
+
+interface Target {
+  projection: Projection;
+  types: ReadonlySet<string>;
+  /** Where the aside tables stand. */
+  at: Checkpoint;
+  /** Where to stop (undefined: the head of the log). */
+  until?: Checkpoint;
+  memory: ProjectionMemory;
+}
+
+/**
+ * Applies the log to the aside tables from where each projection stands,
+ * reading it once for all of them, one transaction per batch (rows and
+ * progress together, so a crash mid-way resumes without a duplicate or a gap).
+ */
+async function catchUp(
+  options: RebuildOptions,
+  db: Kysely<Database>,
+  targets: Target[],
+  progress?: { events: number; total: number; started: number },
+): Promise<void> {
+  const { eventStore, batchSize = 5000, onProgress } = options;
+  const types = [...new Set(targets.flatMap((t) => [...t.types]))];
+  let after = minCheckpoint(targets.map((t) => t.at));
+  for (;;) {
+    const active = targets.filter(
+      (t) => t.until === undefined || compareCheckpoints(t.at, t.until) < 0,
+    );
+    if (active.length === 0) return;
+    const page = await eventStore.readAll({ after, limit: batchSize, types });
+    const apply = async (trx: Kysely<Database>) => {
+      for (const target of active) {
+        const mine = page.events.filter(
+          (e: RecordedEvent) =>
+            target.types.has(e.type) &&
+            compareCheckpoints(e.checkpoint, target.at) > 0 &&
+            (target.until === undefined || compareCheckpoints(e.checkpoint, target.until) <= 0),
+        );
+        if (mine.length > 0)
+          await target.projection.apply(trx, REBUILD_SCHEMA, mine, target.memory);
+        const reached =
+          target.until !== undefined && compareCheckpoints(page.checkpoint, target.until) >= 0
+            ? target.until
+            : page.checkpoint;
+        if (compareCheckpoints(reached, target.at) > 0) {
+          await writeProgress(trx, target.projection.name, reached);
+          target.at = reached;
+        }
+      }
+    };
+    if (db.isTransaction) await apply(db);
+    else await db.transaction().execute(apply);
+    after = page.checkpoint;
+    if (progress) {
+      progress.events += page.events.length;
+      const seconds = (Date.now() - progress.started) / 1000;
+      const rate = seconds > 0 ? progress.events / seconds : 0;
+      onProgress?.({
+        events: progress.events,
+        total: Math.max(progress.total, progress.events),
+        eventsPerSecond: rate,
+        etaSeconds: rate > 0 ? Math.max(0, progress.total - progress.events) / rate : 0,
+      });
+    }
+    if (!page.hasMore) return;
+  }
+}
+
+/**
+ * Rebuilds the projections' tables in the aside schema up to the head of the
+ * log (or to `until`), resuming an interrupted rebuild of the same projections.
+ */
+async function buildAside(
+  options: RebuildOptions,
+  until?: Map<string, Checkpoint>,
+): Promise<Target[]> {
+  const { db, eventStore, projections } = options;
+  let stored = await readProgress(db);
+  const sameProjections =
+    stored !== null &&
+    stored.size === projections.length &&
+    projections.every((p) => stored!.has(p.name));
+  if (!sameProjections) {
+    await createAsideTables(db, projections);
+    stored = await readProgress(db);
+  }
+  const targets: Target[] = projections.map((projection) => ({
+    projection,
+    types: new Set(projection.eventTypes),
+    at: stored!.get(projection.name) ?? START,
+    until: until?.get(projection.name),
+    memory: new Map(),
+  }));
+  const from = minCheckpoint(targets.map((t) => t.at));
+  const total = await eventStore.countAfter(from);
+  await catchUp(options, db, targets, { events: 0, total, started: Date.now() });
+  return targets;
+}
+
+/**
+ * `fbt-sync replay`: rebuilds the projections beside the live tables while the
+ * API keeps serving, catches up to the live head, and swaps the tables in one
+ * transaction. The live runners are held back only during the swap (they wait
+ * on the checkpoint rows this takes), then carry on from the rebuilt checkpoint.
+ */
+export async function replayProjections(
+  options: RebuildOptions,
+): Promise<{ checkpoint: Checkpoint }> {
+  const { db, projections, url } = options;
+  return exclusively(url, async () => {
+    const targets = await buildAside(options);
+    await copySecondaryIndexes(db, projections);
+    let swappedAt: Checkpoint = START;
+    await db.transaction().execute(async (trx) => {
+      for (const p of projections) {
+        await ensureProjectionCheckpoint(trx, projectionCheckpointName(p.name));
+        await lockCheckpoint(trx, projectionCheckpointName(p.name));
+      }
+      // Events committed since the bulk load. Transactions that began after this
+      // one are beyond the horizon; the live runners take them after the swap.
+      await catchUp(options, trx, targets);
+      await sql`CREATE SCHEMA ${sql.id(RETIRED_SCHEMA)}`.execute(trx);
+      for (const table of tablesOf(projections)) {
+        await sql`ALTER TABLE ${sql.table(`public.${table}`)} SET SCHEMA ${sql.id(RETIRED_SCHEMA)}`.execute(
+          trx,
+        );
+        await sql`ALTER TABLE ${sql.table(`${REBUILD_SCHEMA}.${table}`)} SET SCHEMA public`.execute(
+          trx,
+        );
+      }
+      for (const target of targets) {
+        await storeCheckpoint(trx, projectionCheckpointName(target.projection.name), target.at);
+      }
+      swappedAt = minCheckpoint(targets.map((t) => t.at));
+    });
+    await sql`DROP SCHEMA ${sql.id(RETIRED_SCHEMA)} CASCADE`.execute(db);
+    await sql`DROP SCHEMA ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(db);
+    return { checkpoint: swappedAt };
+  });
+}
+
+export interface TableDifference {
+  table: string;
+  /** Rows of the live table that the rebuild does not have. */
+  onlyLive: number;
+  /** Rows of the rebuild that the live table does not have. */
+  onlyRebuilt: number;
+  /** A few of the differing rows, as JSON, for the report. */
+  samples: Array<{ side: 'live' | 'rebuilt'; row: unknown }>;
+}
+
+/**
+ * `fbt-sync verify`: rebuilds aside up to each projection's live checkpoint,
+ * then, holding the live checkpoints still, catches up to where they are and
+ * compares table by table, row by row. Nothing live is changed.
+ */
+export async function verifyProjections(options: RebuildOptions): Promise<TableDifference[]> {
+  const { db, projections, url } = options;
+  return exclusively(url, async () => {
+    const live = async (trx: Kysely<Database>, lock: boolean) => {
+      const checkpoints = new Map<string, Checkpoint>();
+      for (const p of projections) {
+        const name = projectionCheckpointName(p.name);
+        await ensureProjectionCheckpoint(trx, name);
+        checkpoints.set(
+          p.name,
+          lock ? await lockCheckpoint(trx, name) : await readCheckpoint(trx, name),
+        );
+      }
+      return checkpoints;
+    };
+    await createAsideTables(db, projections);
+    const targets = await buildAside(options, await live(db, false));
+    const differences: TableDifference[] = [];
+    try {
+      await db.transaction().execute(async (trx) => {
+        const now = await live(trx, true);
+        for (const target of targets) target.until = now.get(target.projection.name);
+        await catchUp(options, trx, targets);
+        for (const table of tablesOf(projections)) differences.push(await compareTable(trx, table));
+      });
+    } finally {
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(db);
+    }
+    return differences.filter((d) => d.onlyLive > 0 || d.onlyRebuilt > 0);
+  });
+}
+
+async function readCheckpoint(db: Kysely<Database>, name: string): Promise<Checkpoint> {
+  const result = await sql<{ transaction_id: string; global_position: string }>`
+    SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
+    FROM subscription_checkpoints WHERE name = ${name}`.execute(db);
+  const row = result.rows[0];
+  return row ? toCheckpoint(row.transaction_id, row.global_position) : START;
+}
+
+async function compareTable(db: Kysely<Database>, table: string): Promise<TableDifference> {
+  const live = sql.table(`public.${table}`);
+  const rebuilt = sql.table(`${REBUILD_SCHEMA}.${table}`);
+  const counts = await sql<{ only_live: number; only_rebuilt: number }>`
+    SELECT (SELECT count(*)::int FROM (SELECT * FROM ${live} EXCEPT ALL SELECT * FROM ${rebuilt}) d) AS only_live,
+           (SELECT count(*)::int FROM (SELECT * FROM ${rebuilt} EXCEPT ALL SELECT * FROM ${live}) d) AS only_rebuilt`.execute(
+    db,
+  );
+  const { only_live: onlyLive, only_rebuilt: onlyRebuilt } = counts.rows[0]!;
+  const samples =
+    onlyLive + onlyRebuilt === 0
+      ? []
+      : (
+          await sql<{ side: 'live' | 'rebuilt'; row: unknown }>`
+            (SELECT 'live' AS side, to_jsonb(d) AS row FROM (SELECT * FROM ${live} EXCEPT ALL SELECT * FROM ${rebuilt}) d LIMIT 5)
+            UNION ALL
+            (SELECT 'rebuilt' AS side, to_jsonb(d) AS row FROM (SELECT * FROM ${rebuilt} EXCEPT ALL SELECT * FROM ${live}) d LIMIT 5)`.execute(
+            db,
+          )
+        ).rows;
+  return { table, onlyLive, onlyRebuilt, samples };
+}
