@@ -121,7 +121,12 @@ export type FakeFault =
   /** Say nothing: until `ms` have passed (then answer normally) or the server closes. */
   | { kind: 'hang'; ms?: number }
   /** Destroy the connection without an answer. */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /**
+   * Apply the request (create the order), then say nothing until the server
+   * closes: the answer is lost, not the order. Outcome 'applied-then-hung'.
+   */
+  | { kind: 'applyThenHang' };
 
 export interface FaultScope {
   /** How many requests it applies to; default 1. */
@@ -131,7 +136,15 @@ export interface FaultScope {
 }
 
 export type RequestOutcome =
-  'ok' | 'invalid' | 'throttled' | 'unauthorized' | 'not-found' | 'fault' | 'hung' | 'dropped';
+  | 'ok'
+  | 'invalid'
+  | 'throttled'
+  | 'unauthorized'
+  | 'not-found'
+  | 'fault'
+  | 'hung'
+  | 'dropped'
+  | 'applied-then-hung';
 
 export interface RecordedRequest {
   shop: string | null;
@@ -771,6 +784,11 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         messages: result.errors.map((error) => error.message),
         request: record,
       });
+    }
+    if (fault?.kind === 'applyThenHang') {
+      record.outcome = 'applied-then-hung';
+      record.answer = result;
+      return;
     }
     send(record, response, 'ok', 200, {
       ...result,

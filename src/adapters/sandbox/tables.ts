@@ -1,3 +1,48 @@
-// The sandbox platform's tables are added here by the platform-sync work.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface SandboxTables {}
+import type { ColumnType } from 'kysely';
+import type {
+  InventoryBehaviour,
+  PlatformLineItem,
+  PlatformOrderStatus,
+} from '../../sync/platformPort';
+
+/** The sandbox platform's orders; (store_id, source_identifier) is unique. */
+export interface SandboxOrdersTable {
+  /** bigint identity; pg returns int8 as a string. The platform order id is built from it. */
+  id: ColumnType<string, never, never>;
+  store_id: string;
+  /** The TikTok Shop order id. */
+  source_identifier: string;
+  /** fbt-sync's order id. */
+  order_id: string;
+  status: PlatformOrderStatus;
+  tags: string[];
+  line_items: ColumnType<PlatformLineItem[], string, never>;
+  currency: string;
+  /** numeric; pg returns it as a string. */
+  total_amount: ColumnType<string, string, never>;
+  inventory_behaviour: InventoryBehaviour;
+  placed_at: ColumnType<Date, string, never>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+/** Stock per store and SKU. An SKU never seen counts as 0, and stock may go below 0. */
+export interface SandboxInventoryTable {
+  store_id: string;
+  sku: string;
+  quantity: number;
+  updated_at: ColumnType<Date, never, Date | string>;
+}
+
+/** One row: the trouble the sandbox simulates (see createSandboxPlatform). */
+export interface SandboxSettingsTable {
+  singleton: ColumnType<boolean, never, never>;
+  unavailable_until: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  latency_ms: number;
+  reject_skus: string[];
+}
+
+export interface SandboxTables {
+  sandbox_orders: SandboxOrdersTable;
+  sandbox_inventory: SandboxInventoryTable;
+  sandbox_settings: SandboxSettingsTable;
+}

@@ -1,0 +1,22 @@
+import type { ServiceParts } from '../main';
+import { platformFromConfig } from './platformFromConfig';
+import { type SyncReactorOptions, startSyncReactor } from './startSyncReactor';
+
+type Tuning = Omit<
+  SyncReactorOptions,
+  'db' | 'databaseUrl' | 'eventStore' | 'platform' | 'log' | 'registry'
+>;
+
+/** The sync reactor in `serve`, on the platform the configuration names; stopped with the service. */
+export function installSync(parts: ServiceParts, tuning: Tuning = {}): void {
+  const reactor = startSyncReactor({
+    ...tuning,
+    db: parts.database.db,
+    databaseUrl: parts.database.url,
+    eventStore: parts.eventStore,
+    platform: platformFromConfig(parts.config, parts.database.db, parts.log),
+    log: parts.log,
+    registry: parts.registry,
+  });
+  parts.onStop(() => reactor.stop());
+}

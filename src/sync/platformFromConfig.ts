@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { createSandboxPlatform } from '../adapters/sandbox/createSandboxPlatform';
+import { createShopifyPlatform } from '../adapters/shopify/createShopifyPlatform';
+import { type Config, ConfigError } from '../config';
+import type { Database } from '../db/schema';
+import type { PlatformPort } from './platformPort';
+
+/** PLATFORM=sandbox (the default): the simulated platform in our database; shopify: the Admin API. */
+export function platformFromConfig(
+  config: Config,
+  db: Kysely<Database>,
+  log: Logger,
+): PlatformPort {
+  switch (config.platform) {
+    case 'sandbox':
+      return createSandboxPlatform(db);
+    case 'shopify': {
+      if (config.shopifyAccessToken === undefined) {
+        throw new ConfigError('SHOPIFY_ACCESS_TOKEN', 'is required when PLATFORM=shopify');
+      }
+      const shopifyLog = log.child({ component: 'shopify' });
+      return createShopifyPlatform({
+        adminApiUrl: config.shopifyAdminApiUrl,
+        accessToken: config.shopifyAccessToken,
+        log: (message, fields) => shopifyLog.info(fields, message),
+      });
+    }
+    default: {
+      const _exhaustive: never = config.platform;
+      return _exhaustive;
+    }
+  }
+}
