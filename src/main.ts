@@ -10,6 +10,7 @@ import { createWakeups, type Wakeups } from './eventstore/wakeups';
 import { registerHealthRoutes } from './http/healthRoutes';
 import { createMetricsRegistry, registerMetricsRoute } from './http/metrics';
 import { installProjections } from './projections/installProjections';
+import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
 import { installSync } from './sync/installSync';
 
 /** Request bodies above this are refused with 413 (GraphQL and webhooks alike). */
@@ -84,6 +85,7 @@ export async function startService(
 
     installHealth(parts);
     installProjections(parts); // the read models, kept up to date from the log
+    installTikTokWebhooks(parts); // POST /webhooks/tiktok-shop + its inbox worker
     installSync(parts); // the sync reactor: due orders to the platform (PLATFORM)
     registerMetricsRoute(parts.app, parts.registry);
 

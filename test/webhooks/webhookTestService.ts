@@ -1,0 +1,212 @@
+import Fastify, { type FastifyBaseLogger, type LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import pino from 'pino';
+import {
+  installTikTokWebhooks,
+  type TikTokWebhookOptions,
+  type TikTokWebhooks,
+} from '../../src/adapters/tiktok/installTikTokWebhooks';
+import { signWebhook } from '../../src/adapters/tiktok/verifyWebhookSignature';
+import type { WebhookInboxRow } from '../../src/adapters/tiktok/webhookTables';
+import type { CommandContext } from '../../src/commands/commandContext';
+import { createDomainEventStore } from '../../src/commands/domainEventStore';
+import { orderIdFor, storeIdFor } from '../../src/commands/ids';
+import { connectStore } from '../../src/commands/storeCommands';
+import { loadConfig } from '../../src/config';
+import { orderStreamId } from '../../src/domain/eventCatalog';
+import type { OrderEvent } from '../../src/domain/orderEvents';
+import { evolveOrder, type OrderState } from '../../src/domain/orderState';
+import type { RecordedEvent } from '../../src/eventstore/types';
+import { createWakeups } from '../../src/eventstore/wakeups';
+import { registerMetricsRoute, createMetricsRegistry } from '../../src/http/metrics';
+import { MAX_BODY_BYTES, type ServiceParts } from '../../src/main';
+import type { TestDatabase } from '../support/database';
+
+export const credentials = {
+  appKey: '6a1b2c3d4e5f6',
+  appSecret: 'webhook-test-secret-0123456789abcdef',
+  accessToken: 'TTP_webhook_test_token',
+};
+
+export interface WebhookTestService {
+  parts: ServiceParts;
+  webhooks: TikTokWebhooks;
+  /** POST /webhooks/tiktok-shop, signed with the test credentials unless `authorization` says otherwise. */
+  post(
+    body: string | Buffer,
+    options?: { authorization?: string | null; contentType?: string | null },
+  ): Promise<LightMyRequestResponse>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The service's parts built the way src/main.ts builds them (same Fastify
+ * options, same metrics route), on a test database, with the webhooks
+ * installed, and a tiny JSON route of the test's own.
+ */
+export async function startWebhookTestService(
+  database: TestDatabase,
+  { env = {}, options = {} }: { env?: NodeJS.ProcessEnv; options?: TikTokWebhookOptions } = {},
+): Promise<WebhookTestService> {
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    TIKTOK_APP_KEY: credentials.appKey,
+    TIKTOK_APP_SECRET: credentials.appSecret,
+    TIKTOK_ACCESS_TOKEN: credentials.accessToken,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const httpLog: FastifyBaseLogger = log;
+  const wakeups = createWakeups({ url: database.url });
+  const stops: Array<() => Promise<void>> = [() => wakeups.close()];
+  const parts: ServiceParts = {
+    config,
+    log,
+    database: { ...database, close: () => Promise.resolve(), source: 'the test database' },
+    wakeups,
+    eventStore: createDomainEventStore(database.db, wakeups),
+    registry: createMetricsRegistry(),
+    app: Fastify({ loggerInstance: httpLog, bodyLimit: MAX_BODY_BYTES }),
+    onStop: (stop) => stops.push(stop),
+  };
+  const webhooks = installTikTokWebhooks(parts, {
+    // Retries in milliseconds rather than seconds, so the tests do not wait for them.
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    pollIntervalMs: 500,
+    apiTimeoutMs: 2000,
+    ...options,
+  });
+  registerMetricsRoute(parts.app, parts.registry);
+  // Another route of the same server, to show its JSON parsing is untouched.
+  parts.app.post('/echo', (request, reply) => reply.send({ received: request.body }));
+  await parts.app.ready();
+  stops.push(() => parts.app.close());
+
+  return {
+    parts,
+    webhooks,
+    post(body, { authorization, contentType = 'application/json' } = {}) {
+      const headers: Record<string, string> = {};
+      if (contentType !== null) headers['content-type'] = contentType;
+      const signature =
+        authorization === undefined
+          ? signWebhook({
+              rawBody: body,
+              appKey: credentials.appKey,
+              appSecret: credentials.appSecret,
+            })
+          : authorization;
+      if (signature !== null) headers.authorization = signature;
+      return parts.app.inject({
+        method: 'POST',
+        url: '/webhooks/tiktok-shop',
+        headers,
+        payload: body,
+      });
+    },
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
+
+export function commandContext(parts: Pick<ServiceParts, 'eventStore'>): CommandContext {
+  return {
+    eventStore: parts.eventStore,
+    now: () => new Date(),
+    metadata: { correlationId: 'webhook-test', actor: 'test' },
+  };
+}
+
+export async function connectTestStore(
+  parts: Pick<ServiceParts, 'eventStore'>,
+  tiktokShopId: string,
+): Promise<string> {
+  const { state } = await connectStore(commandContext(parts), {
+    name: `Shop ${tiktokShopId}`,
+    tiktokShopId,
+    platform: 'SHOPIFY',
+    plan: 'PRO',
+    shopDomain: 'webhook-test.myshopify.com',
+  });
+  return state!.storeId;
+}
+
+/** A type 1 notification body as TikTok Shop sends it. */
+export function statusWebhook(fields: {
+  notificationId: string;
+  shopId: string;
+  orderId: string;
+  status: string;
+  updateTime?: number;
+}): string {
+  return JSON.stringify({
+    type: 1,
+    tts_notification_id: fields.notificationId,
+    shop_id: fields.shopId,
+    timestamp: 1706000100,
+    data: {
+      order_id: fields.orderId,
+      order_status: fields.status,
+      is_on_hold_order: false,
+      update_time: fields.updateTime ?? 1706000100,
+    },
+  });
+}
+
+export async function orderEvents(
+  parts: Pick<ServiceParts, 'eventStore'>,
+  tiktokShopId: string,
+  tiktokOrderId: string,
+): Promise<RecordedEvent[]> {
+  const orderId = orderIdFor(storeIdFor(tiktokShopId), tiktokOrderId);
+  return (await parts.eventStore.readStream(orderStreamId(orderId))).events;
+}
+
+export async function orderState(
+  parts: Pick<ServiceParts, 'eventStore'>,
+  tiktokShopId: string,
+  tiktokOrderId: string,
+): Promise<OrderState> {
+  let state: OrderState = null;
+  for (const event of await orderEvents(parts, tiktokShopId, tiktokOrderId)) {
+    state = evolveOrder(state, event as unknown as OrderEvent);
+  }
+  return state;
+}
+
+/** Everything the route could have written: the event log and the inbox. */
+export async function writtenRows(
+  database: TestDatabase,
+): Promise<{ events: number; inbox: number }> {
+  const { rows } = await sql<{ events: number; inbox: number }>`
+    SELECT (SELECT count(*) FROM events)::int AS events,
+      (SELECT count(*) FROM tiktok_webhook_inbox)::int AS inbox`.execute(database.db);
+  return rows[0]!;
+}
+
+export async function inboxRow(
+  database: TestDatabase,
+  notificationId: string,
+): Promise<WebhookInboxRow | undefined> {
+  return database.db
+    .selectFrom('tiktok_webhook_inbox')
+    .selectAll()
+    .where('notification_id', '=', notificationId)
+    .executeTakeFirst();
+}
+
+/** Waits for a condition the background worker brings about; the deadline only guards against a hang. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
