@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { eventStoreBench } from './eventStore';
+import { projectionsBench } from './projections';
+import { syncBench } from './sync';
 import { openBenchServer, type BenchServer } from './support/benchDatabase';
 import { describeEnvironment, formatRow, type Section, writeReport } from './support/report';
 
@@ -9,6 +11,8 @@ type Bench = (server: BenchServer, quick: boolean) => Promise<Section>;
 /** Every benchmark, in the order `npm run bench` runs them. */
 const benches: Record<string, Bench> = {
   'event-store': eventStoreBench,
+  projections: projectionsBench,
+  sync: syncBench,
 };
 
 async function main(): Promise<void> {

@@ -1,13 +1,22 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema';
 import { ORDER_STREAM_PREFIX } from '../domain/eventCatalog';
 import type { InventoryDeducted } from '../domain/orderEvents';
-import { type Projection, remember } from './projection';
+import type { RecordedEvent } from '../eventstore/types';
+import type { Projection } from './projection';
 import { upsertRows } from './upsertRows';
+
+interface Sum {
+  store_id: string;
+  sku: string;
+  location: string;
+  quantity: number;
+}
 
 /**
  * Inventory deducted by synced orders, per store, SKU and location. An
- * order's deduction is counted once: `inventory_deducted_orders` remembers
- * which orders are in the sums.
+ * order's deduction is counted once: `inventory_deducted_orders` records
+ * which orders are in the sums, in the same transaction as the sums.
  *
  * Handles InventoryDeducted; writes `inventory_deductions` and `inventory_deducted_orders`.
  */
@@ -15,68 +24,86 @@ export const inventoryProjection: Projection = {
   name: 'inventory',
   tables: ['inventory_deductions', 'inventory_deducted_orders'],
   eventTypes: ['InventoryDeducted'],
-  async apply(db, schema, events, memory) {
-    const deductions = events.map((e) => ({
-      orderId: e.streamId.slice(ORDER_STREAM_PREFIX.length),
-      version: e.streamVersion,
-      data: (e as unknown as InventoryDeducted).data,
-    }));
-    const unknown = deductions.map((d) => d.orderId).filter((id) => !memory?.has(id));
-    const counted = new Set<string>(
-      deductions.map((d) => d.orderId).filter((id) => memory?.has(id)),
-    );
-    if (unknown.length > 0) {
-      const rows = await db
-        .withSchema(schema)
-        .selectFrom('inventory_deducted_orders')
-        .select('order_id')
-        .where('order_id', 'in', unknown)
-        .execute();
-      for (const row of rows) counted.add(row.order_id);
-    }
+  start() {
+    /** Orders known to be in the sums (written, or about to be). */
+    const counted = new Set<string>();
+    let marks: Array<{ order_id: string; store_id: string; location: string; version: number }> =
+      [];
+    let sums = new Map<string, Sum>();
 
-    const sums = new Map<
-      string,
-      { store_id: string; sku: string; location: string; quantity: number }
-    >();
-    const marked = [];
-    for (const { orderId, version, data } of deductions) {
-      if (counted.has(orderId)) continue;
-      counted.add(orderId);
-      marked.push({ order_id: orderId, store_id: data.storeId, location: data.location, version });
-      remember(memory, orderId, true);
-      for (const item of data.items) {
-        const key = `${data.storeId}\u0000${item.sku}\u0000${data.location}`;
-        const sum = sums.get(key) ?? {
-          store_id: data.storeId,
-          sku: item.sku,
-          location: data.location,
-          quantity: 0,
+    return {
+      async fold(db: Kysely<Database>, schema: string, events: readonly RecordedEvent[]) {
+        const orderIds = events.map((e) => e.streamId.slice(ORDER_STREAM_PREFIX.length));
+        const unknown = orderIds.filter((id) => !counted.has(id));
+        if (unknown.length > 0) {
+          const rows = await db
+            .withSchema(schema)
+            .selectFrom('inventory_deducted_orders')
+            .select('order_id')
+            .where('order_id', 'in', unknown)
+            .execute();
+          for (const row of rows) counted.add(row.order_id);
+        }
+        events.forEach((event, i) => {
+          const orderId = orderIds[i]!;
+          if (counted.has(orderId)) return;
+          counted.add(orderId);
+          const data = (event as unknown as InventoryDeducted).data;
+          marks.push({
+            order_id: orderId,
+            store_id: data.storeId,
+            location: data.location,
+            version: event.streamVersion,
+          });
+          for (const item of data.items) {
+            const key = `${data.storeId}\u0000${item.sku}\u0000${data.location}`;
+            const sum = sums.get(key) ?? {
+              store_id: data.storeId,
+              sku: item.sku,
+              location: data.location,
+              quantity: 0,
+            };
+            sum.quantity += item.quantity;
+            sums.set(key, sum);
+          }
+        });
+      },
+      takeChanges() {
+        const newMarks = marks;
+        const newSums = [...sums.values()];
+        marks = [];
+        sums = new Map();
+        return async (db: Kysely<Database>, schema: string) => {
+          const columns = [
+            ['order_id', 'text'],
+            ['store_id', 'text'],
+            ['location', 'text'],
+            ['version', 'integer'],
+          ] as const;
+          for (let i = 0; i < newMarks.length; i += 5000) {
+            await upsertRows(
+              db,
+              schema,
+              'inventory_deducted_orders',
+              columns,
+              ['order_id'],
+              newMarks.slice(i, i + 5000),
+            );
+          }
+          if (newSums.length === 0) return;
+          await sql`
+            INSERT INTO ${sql.table(`${schema}.inventory_deductions`)} (store_id, sku, location, quantity)
+            SELECT r.store_id, r.sku, r.location, r.quantity
+            FROM jsonb_to_recordset(${JSON.stringify(newSums)}::jsonb)
+              AS r(store_id text, sku text, location text, quantity bigint)
+            ON CONFLICT (store_id, sku, location) DO UPDATE
+              SET quantity = inventory_deductions.quantity + excluded.quantity`.execute(db);
         };
-        sum.quantity += item.quantity;
-        sums.set(key, sum);
-      }
-    }
-    await upsertRows(
-      db,
-      schema,
-      'inventory_deducted_orders',
-      [
-        ['order_id', 'text'],
-        ['store_id', 'text'],
-        ['location', 'text'],
-        ['version', 'integer'],
-      ],
-      ['order_id'],
-      marked,
-    );
-    if (sums.size === 0) return;
-    await sql`
-      INSERT INTO ${sql.table(`${schema}.inventory_deductions`)} (store_id, sku, location, quantity)
-      SELECT r.store_id, r.sku, r.location, r.quantity
-      FROM jsonb_to_recordset(${JSON.stringify([...sums.values()])}::jsonb)
-        AS r(store_id text, sku text, location text, quantity bigint)
-      ON CONFLICT (store_id, sku, location) DO UPDATE
-        SET quantity = inventory_deductions.quantity + excluded.quantity`.execute(db);
+      },
+      get held() {
+        return counted.size;
+      },
+      forget: () => counted.clear(),
+    };
   },
 };

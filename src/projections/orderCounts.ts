@@ -26,22 +26,28 @@ export class OrderCountDeltas {
     this.add(storeId, after, 1);
   }
 
-  async write(db: Kysely<Database>, schema: string): Promise<void> {
+  /** Takes the deltas so far (and starts afresh); the returned function adds them to the table. */
+  takeChanges(): (db: Kysely<Database>, schema: string) => Promise<void> {
     const rows = [...this.deltas.values()].filter((d) => d.count !== 0);
-    if (rows.length === 0) return;
-    const table = sql.table(`${schema}.order_counts`);
-    const json = JSON.stringify(rows);
-    await sql`
-      INSERT INTO ${table} (store_id, sync_status, count)
-      SELECT r.store_id, r.sync_status, r.count
-      FROM jsonb_to_recordset(${json}::jsonb) AS r(store_id text, sync_status text, count integer)
-      ON CONFLICT (store_id, sync_status) DO UPDATE SET count = order_counts.count + excluded.count`.execute(
-      db,
-    );
-    // A count back at zero has no row, as if it had never been counted: the table
-    // is then the same however the log was cut into batches (verify compares it).
-    await sql`
-      DELETE FROM ${table} t USING jsonb_to_recordset(${json}::jsonb) AS r(store_id text, sync_status text)
-      WHERE t.store_id = r.store_id AND t.sync_status = r.sync_status AND t.count = 0`.execute(db);
+    this.deltas.clear();
+    return async (db, schema) => {
+      if (rows.length === 0) return;
+      const table = sql.table(`${schema}.order_counts`);
+      const json = JSON.stringify(rows);
+      await sql`
+        INSERT INTO ${table} (store_id, sync_status, count)
+        SELECT r.store_id, r.sync_status, r.count
+        FROM jsonb_to_recordset(${json}::jsonb) AS r(store_id text, sync_status text, count integer)
+        ON CONFLICT (store_id, sync_status) DO UPDATE SET count = order_counts.count + excluded.count`.execute(
+        db,
+      );
+      // A count back at zero has no row, as if it had never been counted: the table
+      // is then the same however the log was cut into batches (verify compares it).
+      await sql`
+        DELETE FROM ${table} t USING jsonb_to_recordset(${json}::jsonb) AS r(store_id text, sync_status text)
+        WHERE t.store_id = r.store_id AND t.sync_status = r.sync_status AND t.count = 0`.execute(
+        db,
+      );
+    };
   }
 }

@@ -3,11 +3,30 @@ import type { Database } from '../db/schema';
 import type { RecordedEvent } from '../eventstore/types';
 
 /**
- * Per-rebuild memory of rows already read or written, so a rebuild does not
- * read back what it just wrote. Live runners pass none: another process, or
- * a replay, may change the rows between two batches.
+ * A projection's work in progress: the rows it is folding events into, held
+ * in memory between writes. A live runner folds one batch and writes it in
+ * the same transaction; a rebuild folds many batches and writes every so
+ * often, so a row that changes ten times is written once or twice, not ten
+ * times.
  */
-export type ProjectionMemory = Map<string, unknown>;
+export interface ProjectionWork {
+  /**
+   * Folds events, in global order, into the rows (reading from `schema` those
+   * it does not hold yet). Events a row already reflects (stream version at or
+   * below the row's) are ignored.
+   */
+  fold(db: Kysely<Database>, schema: string, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Takes every change since the last call, at once, and returns what writes
+   * them (in the caller's transaction). Folding may go on while they are
+   * written: the rows stay held in memory.
+   */
+  takeChanges(): (db: Kysely<Database>, schema: string) => Promise<void>;
+  /** How many rows it holds in memory. */
+  readonly held: number;
+  /** Lets go of the rows held (all written): they are read again when needed. */
+  forget(): void;
+}
 
 /** A read model: the events it handles and the rows it writes. */
 export interface Projection {
@@ -17,27 +36,21 @@ export interface Projection {
   tables: readonly string[];
   /** The event types it reads; the rest of the log is skipped. */
   eventTypes: readonly string[];
-  /**
-   * Applies a batch, in global order, inside the caller's transaction, to the
-   * tables in `schema`. Events a row already reflects (stream version at or
-   * below the row's) are ignored.
-   */
-  apply(
-    db: Kysely<Database>,
-    schema: string,
-    events: readonly RecordedEvent[],
-    memory?: ProjectionMemory,
-  ): Promise<void>;
+  /** Fresh work: nothing held in memory. */
+  start(): ProjectionWork;
+}
+
+/** Folds one batch and writes it: what a live runner does in each transaction. */
+export async function applyBatch(
+  projection: Projection,
+  db: Kysely<Database>,
+  schema: string,
+  events: readonly RecordedEvent[],
+): Promise<void> {
+  const work = projection.start();
+  await work.fold(db, schema, events);
+  await work.takeChanges()(db, schema);
 }
 
 /** The stored checkpoint of a projection's live tables. */
 export const projectionCheckpointName = (projection: string): string => `projection:${projection}`;
-
-/** Past this many remembered rows a rebuild starts its memory afresh. */
-export const MAX_MEMORY_ROWS = 500_000;
-
-export function remember(memory: ProjectionMemory | undefined, key: string, value: unknown): void {
-  if (!memory) return;
-  if (memory.size >= MAX_MEMORY_ROWS) memory.clear();
-  memory.set(key, value);
-}

@@ -5,9 +5,12 @@ import type { Database } from '../db/schema';
 import { compareCheckpoints, parseCheckpoint, START, toCheckpoint } from '../eventstore/checkpoint';
 import { storeCheckpoint } from '../eventstore/checkpoints';
 import type { EventStore } from '../eventstore/createEventStore';
-import type { Checkpoint, RecordedEvent } from '../eventstore/types';
-import { type Projection, projectionCheckpointName, type ProjectionMemory } from './projection';
+import type { Checkpoint, ReadAllResult, RecordedEvent } from '../eventstore/types';
+import { type Projection, projectionCheckpointName, type ProjectionWork } from './projection';
 import { ensureProjectionCheckpoint, lockCheckpoint } from './projectionCheckpoints';
+
+/** Past this many rows held in memory, a rebuild lets them go once they are written. */
+const MAX_ROWS_HELD = 400_000;
 
 /** Read models are rebuilt here, beside the live ones in `public`. */
 export const REBUILD_SCHEMA = 'fbt_rebuild';
@@ -29,8 +32,13 @@ export interface RebuildOptions {
   url: string;
   eventStore: EventStore;
   projections: readonly Projection[];
-  /** Events per batch; each batch is one transaction on the rebuilt tables (default 5000). */
+  /** Events read per page (default 5000). */
   batchSize?: number;
+  /**
+   * Rows and progress are written (one transaction) after this many events
+   * have been read (default 50,000): a crash loses at most this much work.
+   */
+  writeEvery?: number;
   onProgress?: (progress: RebuildProgress) => void;
 }
 
@@ -60,7 +68,13 @@ async function exclusively<T>(url: string, run: () => Promise<T>): Promise<T> {
 
 const tablesOf = (projections: readonly Projection[]) => projections.flatMap((p) => p.tables);
 
-/** The aside tables: same columns and primary keys as the live ones; other indexes come after the bulk load. */
+/**
+ * The aside tables: same columns and primary keys as the live ones; other
+ * indexes come after the bulk load. They are UNLOGGED while they load (rows
+ * rewritten as they fold write no WAL) and made LOGGED, in one pass, before
+ * they are swapped in. Should PostgreSQL itself crash meanwhile, it empties
+ * them and their progress together, and the rebuild starts over.
+ */
 async function createAsideTables(
   db: Kysely<Database>,
   projections: readonly Projection[],
@@ -68,7 +82,7 @@ async function createAsideTables(
   await sql`DROP SCHEMA IF EXISTS ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(db);
   await sql`CREATE SCHEMA ${sql.id(REBUILD_SCHEMA)}`.execute(db);
   for (const table of tablesOf(projections)) {
-    await sql`CREATE TABLE ${sql.table(`${REBUILD_SCHEMA}.${table}`)}
+    await sql`CREATE UNLOGGED TABLE ${sql.table(`${REBUILD_SCHEMA}.${table}`)}
       (LIKE ${sql.table(`public.${table}`)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`.execute(
       db,
     );
@@ -81,7 +95,7 @@ async function createAsideTables(
       );
     }
   }
-  await sql`CREATE TABLE ${sql.table(`${REBUILD_SCHEMA}.rebuild_progress`)} (
+  await sql`CREATE UNLOGGED TABLE ${sql.table(`${REBUILD_SCHEMA}.rebuild_progress`)} (
     projection text PRIMARY KEY, transaction_id xid8 NOT NULL, global_position bigint NOT NULL)`.execute(
     db,
   );
@@ -92,12 +106,13 @@ async function createAsideTables(
   }
 }
 
-/** The live tables' secondary indexes, created on the aside tables once they are loaded. */
-async function copySecondaryIndexes(
+/** The aside tables made durable, then given the live tables' secondary indexes. */
+async function finishAsideTables(
   db: Kysely<Database>,
   projections: readonly Projection[],
 ): Promise<void> {
   for (const table of tablesOf(projections)) {
+    await sql`ALTER TABLE ${sql.table(`${REBUILD_SCHEMA}.${table}`)} SET LOGGED`.execute(db);
     const indexes = await sql<{ definition: string }>`
       SELECT indexdef AS definition FROM pg_indexes
       WHERE schemaname = 'public' AND tablename = ${table}
@@ -142,17 +157,21 @@ const minCheckpoint = (checkpoints: Iterable<Checkpoint>) =>
 interface Target {
   projection: Projection;
   types: ReadonlySet<string>;
-  /** Where the aside tables stand. */
+  /** Where the aside tables stand (written and committed). */
   at: Checkpoint;
+  /** Where the work in memory stands (folded, maybe not written yet). */
+  folded: Checkpoint;
   /** Where to stop (undefined: the head of the log). */
   until?: Checkpoint;
-  memory: ProjectionMemory;
+  work: ProjectionWork;
 }
 
 /**
  * Applies the log to the aside tables from where each projection stands,
- * reading it once for all of them, one transaction per batch (rows and
- * progress together, so a crash mid-way resumes without a duplicate or a gap).
+ * reading it once for all of them (the next page is read while this one is
+ * folded), and writing the folded rows with each projection's progress in
+ * one transaction every `writeEvery` events: a crash mid-way resumes from the
+ * last write, with no duplicate and no gap.
  */
 async function catchUp(
   options: RebuildOptions,
@@ -160,38 +179,72 @@ async function catchUp(
   targets: Target[],
   progress?: { events: number; total: number; started: number },
 ): Promise<void> {
-  const { eventStore, batchSize = 5000, onProgress } = options;
+  const { eventStore, batchSize = 5000, writeEvery = 50_000, onProgress } = options;
   const types = [...new Set(targets.flatMap((t) => [...t.types]))];
-  let after = minCheckpoint(targets.map((t) => t.at));
-  for (;;) {
-    const active = targets.filter(
-      (t) => t.until === undefined || compareCheckpoints(t.at, t.until) < 0,
-    );
-    if (active.length === 0) return;
-    const page = await eventStore.readAll({ after, limit: batchSize, types });
-    const apply = async (trx: Kysely<Database>) => {
-      for (const target of active) {
-        const mine = page.events.filter(
-          (e: RecordedEvent) =>
-            target.types.has(e.type) &&
-            compareCheckpoints(e.checkpoint, target.at) > 0 &&
-            (target.until === undefined || compareCheckpoints(e.checkpoint, target.until) <= 0),
-        );
-        if (mine.length > 0)
-          await target.projection.apply(trx, REBUILD_SCHEMA, mine, target.memory);
-        const reached =
-          target.until !== undefined && compareCheckpoints(page.checkpoint, target.until) >= 0
-            ? target.until
-            : page.checkpoint;
-        if (compareCheckpoints(reached, target.at) > 0) {
-          await writeProgress(trx, target.projection.name, reached);
-          target.at = reached;
-        }
+  const read = (after: Checkpoint) => eventStore.readAll({ after, limit: batchSize, types });
+  // Writing overlaps with reading and folding what comes next: the changes are
+  // taken at once, written (with the progress they reach) in a transaction of
+  // their own, and waited for before the next write. Inside a transaction (the
+  // swap's catch-up) everything goes one after the other on its connection.
+  let writing: Promise<void> = Promise.resolve();
+  const write = async () => {
+    await writing;
+    const changes = targets.map((target) => ({
+      target,
+      folded: target.folded,
+      write: target.work.takeChanges(),
+    }));
+    const commit = async (trx: Kysely<Database>) => {
+      for (const { target, folded, write: writeChanges } of changes) {
+        await writeChanges(trx, REBUILD_SCHEMA);
+        if (compareCheckpoints(folded, target.at) > 0)
+          await writeProgress(trx, target.projection.name, folded);
       }
     };
-    if (db.isTransaction) await apply(db);
-    else await db.transaction().execute(apply);
-    after = page.checkpoint;
+    const done = (db.isTransaction ? commit(db) : db.transaction().execute(commit)).then(() => {
+      for (const { target, folded } of changes) target.at = folded;
+    });
+    writing = done;
+    if (db.isTransaction) await done;
+    // Rows let go of must be written first: a fold would read them back from the table.
+    if (targets.some((t) => t.work.held > MAX_ROWS_HELD)) {
+      await done;
+      for (const target of targets) if (target.work.held > MAX_ROWS_HELD) target.work.forget();
+    }
+  };
+
+  let next: Promise<ReadAllResult> | undefined = read(minCheckpoint(targets.map((t) => t.at)));
+  let unwritten = 0;
+  while (next) {
+    const page: ReadAllResult = await next;
+    next = page.hasMore ? read(page.checkpoint) : undefined;
+    const active = targets.filter(
+      (t) => t.until === undefined || compareCheckpoints(t.folded, t.until) < 0,
+    );
+    if (active.length === 0) {
+      // Every projection reached where it was asked to stop; the read ahead is dropped.
+      void next?.catch(() => {});
+      break;
+    }
+    for (const target of active) {
+      const mine = page.events.filter(
+        (e: RecordedEvent) =>
+          target.types.has(e.type) &&
+          compareCheckpoints(e.checkpoint, target.folded) > 0 &&
+          (target.until === undefined || compareCheckpoints(e.checkpoint, target.until) <= 0),
+      );
+      if (mine.length > 0) await target.work.fold(db, REBUILD_SCHEMA, mine);
+      const reached =
+        target.until !== undefined && compareCheckpoints(page.checkpoint, target.until) >= 0
+          ? target.until
+          : page.checkpoint;
+      if (compareCheckpoints(reached, target.folded) > 0) target.folded = reached;
+    }
+    unwritten += page.events.length;
+    if (unwritten >= writeEvery) {
+      await write();
+      unwritten = 0;
+    }
     if (progress) {
       progress.events += page.events.length;
       const seconds = (Date.now() - progress.started) / 1000;
@@ -203,8 +256,9 @@ async function catchUp(
         etaSeconds: rate > 0 ? Math.max(0, progress.total - progress.events) / rate : 0,
       });
     }
-    if (!page.hasMore) return;
   }
+  await write();
+  await writing;
 }
 
 /**
@@ -229,8 +283,9 @@ async function buildAside(
     projection,
     types: new Set(projection.eventTypes),
     at: stored!.get(projection.name) ?? START,
+    folded: stored!.get(projection.name) ?? START,
     until: until?.get(projection.name),
-    memory: new Map(),
+    work: projection.start(),
   }));
   const from = minCheckpoint(targets.map((t) => t.at));
   const total = await eventStore.countAfter(from);
@@ -250,7 +305,7 @@ export async function replayProjections(
   const { db, projections, url } = options;
   return exclusively(url, async () => {
     const targets = await buildAside(options);
-    await copySecondaryIndexes(db, projections);
+    await finishAsideTables(db, projections);
     let swappedAt: Checkpoint = START;
     await db.transaction().execute(async (trx) => {
       for (const p of projections) {

@@ -6,7 +6,7 @@ import type { Database } from '../db/schema';
 import { loadCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
 import type { EventStore } from '../eventstore/createEventStore';
 import { allProjections } from './allProjections';
-import { type Projection, projectionCheckpointName } from './projection';
+import { applyBatch, type Projection, projectionCheckpointName } from './projection';
 import {
   ensureProjectionCheckpoint,
   lockCheckpoint,
@@ -102,7 +102,7 @@ export function startProjectionRunners({
             db.transaction().execute(async (trx) => {
               if ((await lockCheckpoint(trx, checkpointName)) !== from)
                 throw new CheckpointMoved(projection.name);
-              if (events.length > 0) await projection.apply(trx, 'public', events);
+              if (events.length > 0) await applyBatch(projection, trx, 'public', events);
               await storeCheckpoint(trx, checkpointName, checkpoint);
             }),
         });

@@ -6,7 +6,7 @@ import type { EventStore } from '../../src/eventstore/createEventStore';
 import type { RecordedEvent } from '../../src/eventstore/types';
 import { inventoryProjection } from '../../src/projections/inventoryProjection';
 import { ordersProjection } from '../../src/projections/ordersProjection';
-import type { Projection } from '../../src/projections/projection';
+import { applyBatch, type Projection } from '../../src/projections/projection';
 import { storesProjection } from '../../src/projections/storesProjection';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -42,7 +42,7 @@ async function given(
 }
 
 const apply = (db: Kysely<Database>, projection: Projection, events: RecordedEvent[]) =>
-  db.transaction().execute((trx) => projection.apply(trx, 'public', events));
+  db.transaction().execute((trx) => applyBatch(projection, trx, 'public', events));
 
 describe('orders projection', () => {
   it('writes the Orders view row, BLOCKED with its reason, and keeps the counts in step', async () => {

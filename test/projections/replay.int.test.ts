@@ -126,16 +126,21 @@ describe('replay, verify', () => {
     try {
       await caughtUp(database.db, context.eventStore);
       const before = await queryResults();
-      // The orders projection dies in its fourth batch: that batch's transaction is rolled back.
+      // The orders projection dies in its fourth batch (fold): the batch's work is lost with the process.
       let batches = 0;
       const crashing: Projection[] = allProjections.map((p) =>
         p.name !== 'orders'
           ? p
           : {
               ...p,
-              apply: async (...args) => {
-                if (++batches === 4) throw new Error('killed mid-replay');
-                return p.apply(...args);
+              start: () => {
+                const work = p.start();
+                const fold = work.fold.bind(work);
+                work.fold = async (...args) => {
+                  if (++batches === 4) throw new Error('killed mid-replay');
+                  return fold(...args);
+                };
+                return work;
               },
             },
       );
@@ -146,6 +151,7 @@ describe('replay, verify', () => {
           eventStore: context.eventStore,
           projections: crashing,
           batchSize: 40,
+          writeEvery: 40,
         }),
       ).rejects.toThrow('killed mid-replay');
       const progress = await sql<{ projection: string; position: string }>`
