@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { parseCheckpoint, START, toCheckpoint } from './checkpoint';
 import { EventStoreArgumentError } from './errors';
-import { type EventRow, toRecordedEvent, type Upcast } from './eventRow';
+import { type EventRow, RECORDED_AT_MS, toRecordedEvent, type Upcast } from './eventRow';
 import type { Checkpoint, ReadAllOptions, ReadAllResult } from './types';
 
 export const DEFAULT_READ_ALL_LIMIT = 1000;
@@ -45,7 +45,7 @@ export async function readAll(
   if (!filtered) {
     const result = await sql<EventRow>`
       SELECT global_position::text AS global_position, transaction_id::text AS transaction_id,
-        stream_id, stream_version, type, data, metadata, recorded_at
+        stream_id, stream_version, type, data, metadata, ${RECORDED_AT_MS}
       FROM events WHERE ${visible}
       ORDER BY events.transaction_id, events.global_position
       LIMIT ${limit}`.execute(db);
@@ -72,7 +72,7 @@ export async function readAll(
   const result = await sql<EventRow & { matches: boolean }>`
     SELECT global_position::text AS global_position, transaction_id::text AS transaction_id,
       stream_id, stream_version, type, m AS matches,
-      CASE WHEN m THEN data END AS data, CASE WHEN m THEN metadata END AS metadata, recorded_at
+      CASE WHEN m THEN data END AS data, CASE WHEN m THEN metadata END AS metadata, ${RECORDED_AT_MS}
     FROM (
       SELECT *, (${matches}) AS m FROM events WHERE ${visible}
       ORDER BY transaction_id, global_position

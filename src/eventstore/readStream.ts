@@ -1,11 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { EventStoreArgumentError } from './errors';
-import { type EventRow, toRecordedEvent, type Upcast } from './eventRow';
+import { type EventRow, RECORDED_AT_MS, toRecordedEvent, type Upcast } from './eventRow';
 import type { ReadStreamOptions, ReadStreamResult, RecordedEvent } from './types';
 
 const columns = sql`global_position::text AS global_position, transaction_id::text AS transaction_id,
-  stream_id, stream_version, type, data, metadata, recorded_at`;
+  stream_id, stream_version, type, data, metadata, ${RECORDED_AT_MS}`;
 
 /** The version of the stream's last event, -1 when it has none. */
 export async function streamVersion(db: Kysely<Database>, streamId: string): Promise<number> {
