@@ -12,6 +12,18 @@ export class ConfigError extends Error {
 }
 
 export type PlatformKind = 'sandbox' | 'shopify';
+
+export interface SyncTuning {
+  /** A platform call that takes longer fails with TIMEOUT (and is retried). */
+  platformTimeoutMs: number;
+  /** Attempts per sync request before a retryable failure makes the order FAILED. */
+  maxAttempts: number;
+  /** The wait after the first retryable failure; it doubles with each one after, with jitter. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Sync attempts in flight at once. */
+  concurrency: number;
+}
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -29,6 +41,8 @@ export interface Config {
   tiktokApiBaseUrl: string;
   tiktokAccessToken: string | undefined;
   logLevel: LogLevel;
+  /** How the sync reactor treats the platform: timeouts, retries, parallel attempts. */
+  sync: SyncTuning;
   dataDir: string;
   /** development shows stack traces in GraphQL errors; nothing else does. */
   nodeEnv: string;
@@ -51,6 +65,21 @@ const logLevels: readonly LogLevel[] = [
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function positiveInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  max: number,
+): number {
+  const text = nonEmpty(env, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new ConfigError(name, `must be a whole number from 1 to ${max}, got ${text}`);
+  }
+  return value;
 }
 
 function httpUrl(name: string, value: string): string {
@@ -125,6 +154,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     tiktokAccessToken: nonEmpty(env, 'TIKTOK_ACCESS_TOKEN'),
     logLevel: logLevel as LogLevel,
+    sync: {
+      platformTimeoutMs: positiveInteger(env, 'PLATFORM_TIMEOUT_MS', 10_000, 600_000),
+      maxAttempts: positiveInteger(env, 'SYNC_MAX_ATTEMPTS', 8, 1000),
+      retryBaseMs: positiveInteger(env, 'SYNC_RETRY_BASE_MS', 2_000, 3_600_000),
+      retryMaxMs: positiveInteger(env, 'SYNC_RETRY_MAX_MS', 300_000, 86_400_000),
+      concurrency: positiveInteger(env, 'SYNC_CONCURRENCY', 12, 256),
+    },
     dataDir: path.resolve(nonEmpty(env, 'DATA_DIR') ?? path.join(projectRoot, '.data')),
     nodeEnv: nonEmpty(env, 'NODE_ENV') ?? 'production',
   };

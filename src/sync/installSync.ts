@@ -9,7 +9,14 @@ type Tuning = Omit<
 
 /** The sync reactor in `serve`, on the platform the configuration names; stopped with the service. */
 export function installSync(parts: ServiceParts, tuning: Tuning = {}): void {
+  const { sync } = parts.config;
   const reactor = startSyncReactor({
+    concurrency: sync.concurrency,
+    retry: {
+      maxAttempts: sync.maxAttempts,
+      baseDelayMs: sync.retryBaseMs,
+      maxDelayMs: sync.retryMaxMs,
+    },
     ...tuning,
     db: parts.database.db,
     databaseUrl: parts.database.url,

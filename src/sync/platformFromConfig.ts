@@ -14,7 +14,7 @@ export function platformFromConfig(
 ): PlatformPort {
   switch (config.platform) {
     case 'sandbox':
-      return createSandboxPlatform(db);
+      return createSandboxPlatform(db, { timeoutMs: config.sync.platformTimeoutMs });
     case 'shopify': {
       if (config.shopifyAccessToken === undefined) {
         throw new ConfigError('SHOPIFY_ACCESS_TOKEN', 'is required when PLATFORM=shopify');
@@ -23,6 +23,7 @@ export function platformFromConfig(
       return createShopifyPlatform({
         adminApiUrl: config.shopifyAdminApiUrl,
         accessToken: config.shopifyAccessToken,
+        timeoutMs: config.sync.platformTimeoutMs,
         log: (message, fields) => shopifyLog.info(fields, message),
       });
     }

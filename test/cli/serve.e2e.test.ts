@@ -81,6 +81,11 @@ describe('fbt-sync migrate and bad configuration', () => {
       [{ AUTH_SECRET: 'short' }, /^fbt-sync: AUTH_SECRET: must be at least 32 characters/],
       [{ PLATFORM: 'magento' }, /^fbt-sync: PLATFORM: /],
       [{ DATABASE_URL: 'mysql://x' }, /^fbt-sync: DATABASE_URL: /],
+      [
+        { SYNC_MAX_ATTEMPTS: '0' },
+        /^fbt-sync: SYNC_MAX_ATTEMPTS: must be a whole number from 1 to 1000, got 0/,
+      ],
+      [{ PLATFORM_TIMEOUT_MS: '1.5' }, /^fbt-sync: PLATFORM_TIMEOUT_MS: /],
     ];
     for (const [env, message] of cases) {
       const result = await runCli(['serve'], { DATABASE_URL: database.url, ...env });

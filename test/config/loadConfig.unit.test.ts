@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      port: 4000,
+      host: '127.0.0.1',
+      platform: 'sandbox',
+      shopifyAdminApiUrl: 'https://{shop}/admin/api/2025-01/graphql.json',
+      logLevel: 'info',
+      sync: {
+        platformTimeoutMs: 10_000,
+        maxAttempts: 8,
+        retryBaseMs: 2_000,
+        retryMaxMs: 300_000,
+        concurrency: 12,
+      },
+    });
+    expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it('names the variable of a bad value', () => {
+    const bad: Array<[NodeJS.ProcessEnv, string]> = [
+      [{ PORT: '70000' }, 'PORT'],
+      [{ PLATFORM: 'shopify' }, 'SHOPIFY_ACCESS_TOKEN'],
+      [{ TIKTOK_APP_KEY: 'k' }, 'TIKTOK_APP_SECRET'],
+      [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+      [{ SHOPIFY_ADMIN_API_URL: 'ftp://x/{shop}' }, 'SHOPIFY_ADMIN_API_URL'],
+      [{ SYNC_CONCURRENCY: 'many' }, 'SYNC_CONCURRENCY'],
+    ];
+    for (const [env, variable] of bad) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect((error as ConfigError).variable).toBe(variable);
+      }
+    }
+  });
+});
