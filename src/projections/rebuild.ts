@@ -10,7 +10,7 @@ import { type Projection, projectionCheckpointName, type ProjectionWork } from '
 import { ensureProjectionCheckpoint, lockCheckpoint } from './projectionCheckpoints';
 
 /** Past this many rows held in memory, a rebuild lets them go once they are written. */
-const MAX_ROWS_HELD = 400_000;
+const MAX_ROWS_HELD = 1_000_000;
 
 /** Read models are rebuilt here, beside the live ones in `public`. */
 export const REBUILD_SCHEMA = 'fbt_rebuild';
@@ -36,7 +36,9 @@ export interface RebuildOptions {
   batchSize?: number;
   /**
    * Rows and progress are written (one transaction) after this many events
-   * have been read (default 50,000): a crash loses at most this much work.
+   * have been read (default 250,000): a crash loses at most this much work
+   * (seconds of it), and an order that changes all along the log is written
+   * once per 250,000 events rather than once per batch.
    */
   writeEvery?: number;
   onProgress?: (progress: RebuildProgress) => void;
@@ -179,7 +181,7 @@ async function catchUp(
   targets: Target[],
   progress?: { events: number; total: number; started: number },
 ): Promise<void> {
-  const { eventStore, batchSize = 5000, writeEvery = 50_000, onProgress } = options;
+  const { eventStore, batchSize = 5000, writeEvery = 250_000, onProgress } = options;
   const types = [...new Set(targets.flatMap((t) => [...t.types]))];
   const read = (after: Checkpoint) => eventStore.readAll({ after, limit: batchSize, types });
   // Writing overlaps with reading and folding what comes next: the changes are
