@@ -33,13 +33,20 @@ export function createWakeups({ url, onError }: WakeupsOptions): Wakeups {
   let sending = false;
   let queued = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
+  /** The LISTEN connection being opened: subscriptions starting meanwhile share it. */
+  let connecting: Promise<void> | undefined;
 
   const wakeAll = () => {
     for (const l of listeners) l();
   };
 
-  const connectListener = async (): Promise<void> => {
-    if (closed || listener) return;
+  const connectListener = (): Promise<void> => {
+    if (closed || listener) return Promise.resolve();
+    connecting ??= openListener().finally(() => (connecting = undefined));
+    return connecting;
+  };
+
+  const openListener = async (): Promise<void> => {
     const client = new pg.Client({ connectionString: url });
     client.on('error', (error) => {
       onError?.(error);

@@ -141,3 +141,26 @@ describe('catch-up subscriptions', () => {
     expect(received.every((e) => e.type === 'Wanted')).toBe(true);
   });
 });
+
+describe('wake-ups', () => {
+  it('open one LISTEN connection however many subscriptions start at once, and close it', async () => {
+    const listening = async () =>
+      Number(
+        (
+          await database.pool.query<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN fbt_events'`,
+          )
+        ).rows[0]!.n,
+      );
+    const before = await listening();
+    const own = createWakeups({ url: database.url });
+    const stops = Array.from({ length: 5 }, () => own.onWake(() => {}));
+    while ((await listening()) === before) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await listening()) - before).toBe(1);
+    stops.forEach((stop) => stop());
+    await own.close();
+    while ((await listening()) !== before) await new Promise((r) => setTimeout(r, 10));
+    expect(await listening()).toBe(before);
+  });
+});
