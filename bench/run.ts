@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { eventStoreBench } from './eventStore';
+import { graphqlBench } from './graphql';
 import { projectionsBench } from './projections';
 import { syncBench } from './sync';
 import { openBenchServer, type BenchServer } from './support/benchDatabase';
@@ -13,6 +14,7 @@ const benches: Record<string, Bench> = {
   'event-store': eventStoreBench,
   projections: projectionsBench,
   sync: syncBench,
+  graphql: graphqlBench,
 };
 
 async function main(): Promise<void> {

@@ -1,14 +1,16 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createDomainEventStore } from './commands/domainEventStore';
 import type { Config } from './config';
+import { createLogger } from './logger';
 import { isMigrated, migrateToLatest } from './db/migrate';
 import { openDatabase, type OpenedDatabase } from './db/openDatabase';
 import type { EventStore } from './eventstore/createEventStore';
 import { createWakeups, type Wakeups } from './eventstore/wakeups';
 import { registerHealthRoutes } from './http/healthRoutes';
 import { createMetricsRegistry, registerMetricsRoute } from './http/metrics';
+import { installGraphql } from './graphql/installGraphql';
 import { installProjections } from './projections/installProjections';
 import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
 import { installSync } from './sync/installSync';
@@ -35,10 +37,6 @@ export interface Service {
   url: string;
   parts: ServiceParts;
   stop(): Promise<void>;
-}
-
-export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { service: 'fbt-sync', pid: process.pid } });
 }
 
 /**
@@ -86,6 +84,7 @@ export async function startService(
     installHealth(parts);
     installProjections(parts); // the read models, kept up to date from the log
     installTikTokWebhooks(parts); // POST /webhooks/tiktok-shop + its inbox worker
+    await installGraphql(parts); // POST /graphql, the public API
     installSync(parts); // the sync reactor: due orders to the platform (PLATFORM)
     registerMetricsRoute(parts.app, parts.registry);
 

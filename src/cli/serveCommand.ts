@@ -12,6 +12,7 @@ export async function serveCommand(config: Config, log: Logger): Promise<void> {
       `  health        GET  ${service.url}/healthz  ${service.url}/readyz`,
       `  metrics       GET  ${service.url}/metrics`,
       `  database      ${service.parts.database.source}`,
+      `  admin token   npm run cli -- token --admin   (send it as Authorization: Bearer <token>)`,
       '',
     ].join('\n'),
   );

@@ -1,0 +1,39 @@
+import { Field, InputType } from 'type-graphql';
+import { DateTimeScalar } from '../scalars/DateTimeScalar';
+import { FulfillmentType, OrderSyncStatus, TikTokOrderStatus } from '../types/enums';
+
+@InputType('OrderFilter', {
+  description:
+    'Which orders to list; every condition given must hold. An empty list matches nothing.',
+})
+export class OrderFilterInput {
+  @Field(() => [OrderSyncStatus], { nullable: true, description: 'Any of these sync statuses.' })
+  syncStatus?: string[] | null;
+
+  @Field(() => [TikTokOrderStatus], {
+    nullable: true,
+    description: 'Any of these TikTok Shop statuses.',
+  })
+  tiktokStatus?: string[] | null;
+
+  @Field(() => FulfillmentType, {
+    nullable: true,
+    description: 'Only FBT, or only seller-fulfilled, orders.',
+  })
+  fulfillmentType?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only the order with this TikTok order id.' })
+  tiktokOrderId?: string | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Placed strictly after this instant.',
+  })
+  placedAfter?: string | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Placed strictly before this instant.',
+  })
+  placedBefore?: string | null;
+}

@@ -1,0 +1,90 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import {
+  availableFbtSyncModes,
+  type EcommercePlatform as EcommercePlatformValue,
+  type FbtSyncMode as FbtSyncModeValue,
+  type Plan as PlanValue,
+} from '../../domain/storeVocabulary';
+import type { StoreRow } from '../../projections/storeRow';
+import { DateTimeScalar } from '../scalars/DateTimeScalar';
+import { EcommercePlatform, FbtSyncMode, Plan } from './enums';
+import { FbtSyncRules } from './FbtSyncRules';
+
+/**
+ * A store as the API shows it: a view over its stores row (read from the read
+ * model, or built from a command's folded state). Its orders, counts and
+ * inventory are resolved in StoreFields.
+ */
+@ObjectType('Store', {
+  description:
+    'A TikTok Shop connected to an e-commerce platform, with the sync rules for its orders Fulfilled by TikTok.',
+})
+export class Store {
+  constructor(readonly row: StoreRow) {}
+
+  @Field(() => ID, { description: "The store's id (follows from its TikTok shop id)." })
+  get id(): string {
+    return this.row.id;
+  }
+
+  @Field(() => String, { description: "The store's name." })
+  get name(): string {
+    return this.row.name;
+  }
+
+  @Field(() => String, { description: "The TikTok Shop's shop id." })
+  get tiktokShopId(): string {
+    return this.row.tiktok_shop_id;
+  }
+
+  @Field(() => EcommercePlatform, { description: 'The platform its orders are synced into.' })
+  get platform(): EcommercePlatformValue {
+    return this.row.platform as EcommercePlatformValue;
+  }
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Shopify shop domain, e.g. acme.myshopify.com; null on other platforms.',
+  })
+  get shopDomain(): string | null {
+    return this.row.shop_domain;
+  }
+
+  @Field(() => Plan, { description: "The store's plan." })
+  get plan(): PlanValue {
+    return this.row.plan as PlanValue;
+  }
+
+  @Field(() => FbtSyncRules, {
+    description:
+      'The FBT sync rules chosen for the store. Orders placed while the plan does not include them use the default.',
+  })
+  get fbtSyncRules(): FbtSyncRules {
+    return {
+      mode: this.row.fbt_mode as FbtSyncModeValue,
+      orderTag: this.row.fbt_order_tag,
+      updatedAt: this.row.fbt_updated_at,
+      updatedBy: this.row.fbt_updated_by,
+    };
+  }
+
+  @Field(() => [FbtSyncMode], {
+    description: 'The modes this store may choose now, given its plan and platform.',
+  })
+  get availableFbtSyncModes(): FbtSyncModeValue[] {
+    return availableFbtSyncModes(this.plan, this.platform);
+  }
+
+  @Field(() => Int, {
+    description:
+      "Version of the store's event stream; pass it as expectedVersion to guard concurrent edits.",
+  })
+  get version(): number {
+    return this.row.version;
+  }
+
+  @Field(() => DateTimeScalar, { description: 'When the store was connected.' })
+  get createdAt(): Date {
+    return this.row.created_at;
+  }
+}
