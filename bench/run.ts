@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
+import { endToEndBench } from './endToEnd';
 import { eventStoreBench } from './eventStore';
 import { graphqlBench } from './graphql';
 import { projectionsBench } from './projections';
@@ -15,6 +16,7 @@ const benches: Record<string, Bench> = {
   projections: projectionsBench,
   sync: syncBench,
   graphql: graphqlBench,
+  'end-to-end': endToEndBench,
 };
 
 async function main(): Promise<void> {
