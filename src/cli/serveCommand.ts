@@ -11,8 +11,9 @@ export async function serveCommand(config: Config, log: Logger): Promise<void> {
       `  GraphQL API   POST ${service.url}/graphql`,
       `  health        GET  ${service.url}/healthz  ${service.url}/readyz`,
       `  metrics       GET  ${service.url}/metrics`,
+      `  webhooks      POST ${service.url}/webhooks/tiktok-shop  (TikTok Shop order webhooks, signature-checked)`,
       `  database      ${service.parts.database.source}`,
-      `  admin token   npm run cli -- token --admin   (send it as Authorization: Bearer <token>)`,
+      `  admin token   npm run -s cli -- token --admin   (send it as Authorization: Bearer <token>)`,
       '',
     ].join('\n'),
   );

@@ -79,7 +79,7 @@ describe('serve with the generated secret', () => {
     const env = { DATABASE_URL: database.url, DATA_DIR: tempDataDir(), AUTH_SECRET: '' };
     const serve = await startServe(env);
     try {
-      expect(serve.output()).toContain('npm run cli -- token --admin');
+      expect(serve.output()).toContain('npm run -s cli -- token --admin');
       const call = (token: string | null, query: string) =>
         fetch(`${serve.url}/graphql`, {
           method: 'POST',
