@@ -3,6 +3,7 @@ import path from 'node:path';
 import { endToEndBench } from './endToEnd';
 import { eventStoreBench } from './eventStore';
 import { graphqlBench } from './graphql';
+import { orderQueriesBench } from './orderQueries';
 import { projectionsBench } from './projections';
 import { syncBench } from './sync';
 import { openBenchServer, type BenchServer } from './support/benchDatabase';
@@ -14,6 +15,7 @@ type Bench = (server: BenchServer, quick: boolean) => Promise<Section>;
 const benches: Record<string, Bench> = {
   'event-store': eventStoreBench,
   projections: projectionsBench,
+  'order-queries': orderQueriesBench,
   sync: syncBench,
   graphql: graphqlBench,
   'end-to-end': endToEndBench,
