@@ -63,7 +63,7 @@ function best(a: Measurement, b: Measurement): Measurement {
 export async function eventStoreBench(server: BenchServer, quick: boolean): Promise<Section> {
   const database = await server.freshDatabase(40);
   const { db } = database;
-  const store = createEventStore({ db });
+  const store = createEventStore({ db, pool: database.pool });
   await sql`
     CREATE TABLE bench_plain (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

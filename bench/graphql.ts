@@ -240,7 +240,7 @@ async function serveForBench(): Promise<void> {
     log: benchLog,
     database: { ...database, source: 'the bench database' },
     wakeups,
-    eventStore: createDomainEventStore(database.db, wakeups),
+    eventStore: createDomainEventStore(database.db, wakeups, database.pool),
     registry: createMetricsRegistry(),
     // As src/main.ts builds it.
     app: Fastify({

@@ -17,7 +17,7 @@ import type { Row, Section } from './support/report';
 export async function projectionsBench(server: BenchServer, quick: boolean): Promise<Section> {
   const database = await server.freshDatabase(8);
   const { db } = database;
-  const eventStore = createDomainEventStore(db);
+  const eventStore = createDomainEventStore(db, undefined, database.pool);
   const target = quick ? 100_000 : 1_000_000;
   const t0 = Date.now();
   const log = await generateLog(db, target);

@@ -46,7 +46,7 @@ async function atRate(
 export async function syncBench(server: BenchServer, quick: boolean): Promise<Section> {
   const database = await server.freshDatabase(24);
   const wakeups = createWakeups({ url: database.url });
-  const eventStore = createDomainEventStore(database.db, wakeups);
+  const eventStore = createDomainEventStore(database.db, wakeups, database.pool);
   const platform = createSandboxPlatform(database.db);
   const reactor = startSyncReactor({
     db: database.db,

@@ -70,7 +70,7 @@ export async function startService(
       log,
       database,
       wakeups,
-      eventStore: createDomainEventStore(database.db, wakeups),
+      eventStore: createDomainEventStore(database.db, wakeups, database.pool),
       registry: createMetricsRegistry(),
       app: Fastify({
         loggerInstance: httpLog,

@@ -19,7 +19,10 @@ export async function withDatabase<T>(
   const database = await openDatabase(config, log, 4);
   try {
     await migrateToLatest(database.db);
-    return await run({ database, eventStore: createDomainEventStore(database.db) });
+    return await run({
+      database,
+      eventStore: createDomainEventStore(database.db, undefined, database.pool),
+    });
   } finally {
     await database.close();
   }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Database } from '../db/schema';
 import { appendToStream } from './appendToStream';
-import { noUpcast, type Upcast } from './eventRow';
+import { eventQueryRunner, noUpcast, type Upcast } from './eventRow';
 import { checkpointAtPosition, countAfter, headCheckpoint, readAll } from './readAll';
 import { readStream, readStreams } from './readStream';
 import { subscribe, type Subscription, type SubscriptionOptions } from './subscribe';
@@ -40,6 +41,8 @@ export interface EventStore {
 
 export interface EventStoreOptions {
   db: Kysely<Database>;
+  /** The pool behind db: with it, reads take rows as arrays, which is cheaper (see eventQueryRunner). */
+  pool?: pg.Pool;
   /** Wake-ups after commits; without them subscriptions only poll. */
   wakeups?: Wakeups;
   /** Brings stored events of older schema versions to the current shape. */
@@ -50,19 +53,21 @@ export interface EventStoreOptions {
 
 export function createEventStore({
   db,
+  pool,
   wakeups,
   upcast = noUpcast,
   schemaVersionOf = () => 1,
 }: EventStoreOptions): EventStore {
+  const run = eventQueryRunner(db, pool);
   const store: EventStore = {
     async appendToStream(streamId, events, { expectedVersion }) {
       const result = await appendToStream(db, streamId, events, expectedVersion, schemaVersionOf);
       wakeups?.committed();
       return result;
     },
-    readStream: (streamId, options) => readStream(db, upcast, streamId, options),
-    readStreams: (streamIds) => readStreams(db, upcast, streamIds),
-    readAll: (options) => readAll(db, upcast, options),
+    readStream: (streamId, options) => readStream(db, run, upcast, streamId, options),
+    readStreams: (streamIds) => readStreams(run, upcast, streamIds),
+    readAll: (options) => readAll(run, upcast, options),
     checkpointAtPosition: (position) => checkpointAtPosition(db, position),
     headCheckpoint: () => headCheckpoint(db),
     countAfter: (checkpoint) => countAfter(db, checkpoint),

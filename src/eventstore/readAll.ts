@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { parseCheckpoint, START, toCheckpoint } from './checkpoint';
 import { EventStoreArgumentError } from './errors';
-import { type EventRow, RECORDED_AT_MS, toRecordedEvent, type Upcast } from './eventRow';
+import { EVENT_COLUMNS, type RunEventQuery, toRecordedEvent, type Upcast } from './eventRow';
 import type { Checkpoint, ReadAllOptions, ReadAllResult } from './types';
 
 export const DEFAULT_READ_ALL_LIMIT = 1000;
@@ -20,7 +20,7 @@ export const MAX_READ_ALL_LIMIT = 10_000;
  * nothing can appear behind the reader any more.
  */
 export async function readAll(
-  db: Kysely<Database>,
+  run: RunEventQuery,
   upcast: Upcast,
   { after = START, limit = DEFAULT_READ_ALL_LIMIT, types, streamPrefix }: ReadAllOptions = {},
 ): Promise<ReadAllResult> {
@@ -43,17 +43,16 @@ export async function readAll(
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
 
   if (!filtered) {
-    const result = await sql<EventRow>`
-      SELECT global_position::text AS global_position, transaction_id::text AS transaction_id,
-        stream_id, stream_version, type, data, metadata, ${RECORDED_AT_MS}
+    const rows = await run(sql`
+      SELECT ${EVENT_COLUMNS}
       FROM events WHERE ${visible}
       ORDER BY events.transaction_id, events.global_position
-      LIMIT ${limit}`.execute(db);
-    const events = result.rows.map((row) => toRecordedEvent(row, upcast));
+      LIMIT ${limit}`);
+    const events = rows.map((row) => toRecordedEvent(row, upcast));
     return {
       events,
       checkpoint: events.length > 0 ? events[events.length - 1]!.checkpoint : after,
-      hasMore: result.rows.length === limit,
+      hasMore: rows.length === limit,
     };
   }
 
@@ -69,21 +68,22 @@ export async function readAll(
     ],
     sql` AND `,
   );
-  const result = await sql<EventRow & { matches: boolean }>`
+  const rows = await run(sql`
     SELECT global_position::text AS global_position, transaction_id::text AS transaction_id,
-      stream_id, stream_version, type, m AS matches,
-      CASE WHEN m THEN data END AS data, CASE WHEN m THEN metadata END AS metadata, ${RECORDED_AT_MS}
+      stream_id, stream_version, type,
+      CASE WHEN m THEN data END AS data, CASE WHEN m THEN metadata END AS metadata,
+      (extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_at, m AS matches
     FROM (
       SELECT *, (${matches}) AS m FROM events WHERE ${visible}
       ORDER BY transaction_id, global_position
       LIMIT ${limit}
     ) scanned
-    ORDER BY scanned.transaction_id, scanned.global_position`.execute(db);
-  const last = result.rows[result.rows.length - 1];
+    ORDER BY scanned.transaction_id, scanned.global_position`);
+  const last = rows[rows.length - 1];
   return {
-    events: result.rows.filter((row) => row.matches).map((row) => toRecordedEvent(row, upcast)),
-    checkpoint: last ? toCheckpoint(last.transaction_id, last.global_position) : after,
-    hasMore: result.rows.length === limit,
+    events: rows.filter((row) => row[8] === true).map((row) => toRecordedEvent(row, upcast)),
+    checkpoint: last ? toCheckpoint(last[1], last[0]) : after,
+    hasMore: rows.length === limit,
   };
 }
 

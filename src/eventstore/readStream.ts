@@ -1,11 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { EventStoreArgumentError } from './errors';
-import { type EventRow, RECORDED_AT_MS, toRecordedEvent, type Upcast } from './eventRow';
+import { EVENT_COLUMNS, type RunEventQuery, toRecordedEvent, type Upcast } from './eventRow';
 import type { ReadStreamOptions, ReadStreamResult, RecordedEvent } from './types';
-
-const columns = sql`global_position::text AS global_position, transaction_id::text AS transaction_id,
-  stream_id, stream_version, type, data, metadata, ${RECORDED_AT_MS}`;
 
 /** The version of the stream's last event, -1 when it has none. */
 export async function streamVersion(db: Kysely<Database>, streamId: string): Promise<number> {
@@ -19,6 +16,7 @@ export async function streamVersion(db: Kysely<Database>, streamId: string): Pro
 
 export async function readStream(
   db: Kysely<Database>,
+  run: RunEventQuery,
   upcast: Upcast,
   streamId: string,
   { fromVersion = 0, maxCount }: ReadStreamOptions = {},
@@ -34,30 +32,31 @@ export async function readStream(
   }
   const limit = maxCount === undefined ? sql`` : sql`LIMIT ${maxCount}`;
   // The stream's version comes along in the same statement, so a partial read still knows it.
-  const result = await sql<EventRow & { current_version: number }>`
-    SELECT ${columns},
+  const rows = await run(sql`
+    SELECT ${EVENT_COLUMNS},
       (SELECT max(stream_version) FROM events WHERE stream_id = ${streamId}) AS current_version
     FROM events
     WHERE stream_id = ${streamId} AND stream_version >= ${fromVersion}
     ORDER BY events.stream_version
-    ${limit}`.execute(db);
+    ${limit}`);
   const currentVersion =
-    result.rows[0]?.current_version ?? (fromVersion === 0 ? -1 : await streamVersion(db, streamId));
-  return { events: result.rows.map((row) => toRecordedEvent(row, upcast)), currentVersion };
+    (rows[0]?.[8] as number | undefined) ??
+    (fromVersion === 0 ? -1 : await streamVersion(db, streamId));
+  return { events: rows.map((row) => toRecordedEvent(row, upcast)), currentVersion };
 }
 
 /** Several whole streams in one statement (for DataLoader); each in version order. */
 export async function readStreams(
-  db: Kysely<Database>,
+  run: RunEventQuery,
   upcast: Upcast,
   streamIds: readonly string[],
 ): Promise<Map<string, RecordedEvent[]>> {
   const byStream = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
   if (streamIds.length === 0) return byStream;
-  const result = await sql<EventRow>`
-    SELECT ${columns} FROM events
+  const rows = await run(sql`
+    SELECT ${EVENT_COLUMNS} FROM events
     WHERE stream_id = ANY(${[...streamIds]}::text[])
-    ORDER BY events.stream_id, events.stream_version`.execute(db);
-  for (const row of result.rows) byStream.get(row.stream_id)?.push(toRecordedEvent(row, upcast));
+    ORDER BY events.stream_id, events.stream_version`);
+  for (const row of rows) byStream.get(row[2])?.push(toRecordedEvent(row, upcast));
   return byStream;
 }

@@ -285,3 +285,42 @@ describe('readAll', () => {
     }
   });
 });
+
+describe('the two read paths', () => {
+  it('read the same through the pool (rows as arrays) as through kysely (rows as objects)', async () => {
+    const viaPool = createEventStore({ db: database.db, pool: database.pool });
+    await store.appendToStream(
+      'paths-a',
+      [event('A', 1), { type: 'B', data: { nested: [1, 'two', null] } }],
+      { expectedVersion: 'any' },
+    );
+    await store.appendToStream('paths-b', [{ type: 'A', data: {}, metadata: {} }], {
+      expectedVersion: 'any',
+    });
+    while ((await store.countAfter(START)) < (await countEvents()))
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await viaPool.readAll({ limit: 10_000 })).toEqual(
+      await store.readAll({ limit: 10_000 }),
+    );
+    expect(await viaPool.readAll({ limit: 50, types: ['B'] })).toEqual(
+      await store.readAll({ limit: 50, types: ['B'] }),
+    );
+    expect(await viaPool.readAll({ streamPrefix: 'paths-' })).toEqual(
+      await store.readAll({ streamPrefix: 'paths-' }),
+    );
+    expect(await viaPool.readStream('paths-a', { fromVersion: 1 })).toEqual(
+      await store.readStream('paths-a', { fromVersion: 1 }),
+    );
+    expect(await viaPool.readStreams(['paths-a', 'paths-b', 'none'])).toEqual(
+      await store.readStreams(['paths-a', 'paths-b', 'none']),
+    );
+    const [b] = (await viaPool.readAll({ types: ['B'], streamPrefix: 'paths-' })).events;
+    expect(b).toMatchObject({
+      type: 'B',
+      data: { nested: [1, 'two', null] },
+      metadata: { schemaVersion: 1 },
+      streamVersion: 1,
+    });
+    expect(b!.recordedAt).toBeInstanceOf(Date);
+  });
+});
