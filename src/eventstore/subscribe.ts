@@ -1,3 +1,4 @@
+import { createAlarm } from './alarm';
 import type { ReadAllOptions, ReadAllResult, Checkpoint, RecordedEvent } from './types';
 
 export interface SubscriptionOptions {
@@ -44,25 +45,9 @@ export function subscribe(deps: Dependencies, options: SubscriptionOptions): Sub
   const { batchSize = 1000, pollIntervalMs = 2000 } = options;
   let checkpoint: Checkpoint | undefined;
   let stopped = false;
-  let woken = false;
-  let wake: (() => void) | undefined;
   let settledWaiters: Array<() => void> = [];
-  const unsubscribe = deps.onWake(() => {
-    woken = true;
-    wake?.();
-  });
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || stopped) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
+  const alarm = createAlarm();
+  const unsubscribe = deps.onWake(() => alarm.wake());
 
   const loop = async () => {
     let failures = 0;
@@ -74,8 +59,7 @@ export function subscribe(deps: Dependencies, options: SubscriptionOptions): Sub
         checkpoint ??= await options.loadCheckpoint();
         const waiting = settledWaiters;
         settledWaiters = [];
-        const wasWoken = woken;
-        woken = false;
+        const wasWoken = alarm.takeWakeUp();
         const page = await deps.readAll({
           after: checkpoint,
           limit: batchSize,
@@ -100,14 +84,14 @@ export function subscribe(deps: Dependencies, options: SubscriptionOptions): Sub
             : retryMs > 0
               ? Math.min(retryMs * 2, pollIntervalMs)
               : 0;
-        await sleep(retryMs > 0 ? retryMs : pollIntervalMs);
+        await alarm.sleep(retryMs > 0 ? retryMs : pollIntervalMs);
       } catch (error) {
         failures++;
         options.onError?.(error as Error);
         // The batch may or may not have been stored: start again from the stored checkpoint.
         checkpoint = undefined;
-        await sleep(Math.min(100 * 2 ** failures, 10_000));
-        woken = false;
+        await alarm.sleep(Math.min(100 * 2 ** failures, 10_000));
+        alarm.takeWakeUp();
       }
     }
   };
@@ -121,14 +105,13 @@ export function subscribe(deps: Dependencies, options: SubscriptionOptions): Sub
     settled() {
       return new Promise<void>((resolve) => {
         settledWaiters.push(resolve);
-        woken = true;
-        wake?.();
+        alarm.wake();
       });
     },
     async stop() {
       stopped = true;
       unsubscribe();
-      wake?.();
+      alarm.stop();
       await running;
       for (const resolve of settledWaiters) resolve();
     },

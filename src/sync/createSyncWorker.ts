@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema';
+import { createAlarm } from '../eventstore/alarm';
 import { compareCheckpoints } from '../eventstore/checkpoint';
 import type { Checkpoint } from '../eventstore/types';
 import { type QueuedOrder, readQueuedOrders } from './readQueuedOrders';
@@ -54,25 +55,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   };
   let queueCheckpoint: Checkpoint | undefined;
   let stopped = false;
-  let woken = false;
-  let wake: (() => void) | undefined;
-
-  const wakeUp = () => {
-    woken = true;
-    wake?.();
-  };
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || stopped) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
+  const alarm = createAlarm();
+  const wakeUp = () => alarm.wake();
 
   const queueHasRead = (checkpoint: Checkpoint) =>
     queueCheckpoint !== undefined && compareCheckpoints(checkpoint, queueCheckpoint) <= 0;
@@ -219,7 +203,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const running = (async () => {
     let failures = 0;
     while (!stopped) {
-      woken = false;
+      alarm.takeWakeUp();
       let pauseMs: number;
       try {
         pauseMs = await takeDueOrders();
@@ -228,9 +212,9 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
         failures++;
         pauseMs = Math.min(100 * 2 ** failures, 10_000);
         log.error({ err: error, retryInMs: pauseMs }, 'reading the sync queue failed');
-        woken = false;
+        alarm.takeWakeUp();
       }
-      await sleep(pauseMs);
+      await alarm.sleep(pauseMs);
     }
   })();
 
@@ -244,7 +228,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     },
     async stop() {
       stopped = true;
-      wakeUp();
+      alarm.stop();
       await running;
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
