@@ -10,7 +10,7 @@ export const MAX_TITLE_LENGTH = 255;
 
 const tiktokOrderIdShape = /^[A-Za-z0-9_-]{1,64}$/;
 /** Instants reach the domain normalized to UTC by the edge: 2026-11-28T10:15:00.000Z. */
-const instantShape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const instantShape = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function checkTikTokOrderId(id: string, problems: Problems): void {
   if (!tiktokOrderIdShape.test(id)) {
@@ -66,11 +66,11 @@ export function checkOrderFacts(
   const normalized = lineItems.slice(0, MAX_LINE_ITEMS).map((item, index): LineItem => {
     const at = (name: string) => ['lineItems', String(index), name];
     const sku = item.sku.trim();
-    if (sku.length === 0 || sku.length > MAX_SKU_LENGTH || /\p{Cc}/u.test(sku)) {
+    if (sku.length === 0 || sku.length > MAX_SKU_LENGTH || /[\p{Cc}\p{Cs}]/u.test(sku)) {
       problems.invalid(at('sku'), `sku must be 1 to ${MAX_SKU_LENGTH} printable characters`);
     }
     const title = item.title === null ? null : item.title.trim();
-    if (title !== null && (title.length > MAX_TITLE_LENGTH || /\p{Cc}/u.test(title))) {
+    if (title !== null && (title.length > MAX_TITLE_LENGTH || /[\p{Cc}\p{Cs}]/u.test(title))) {
       problems.invalid(
         at('title'),
         `title must be at most ${MAX_TITLE_LENGTH} printable characters`,

@@ -88,7 +88,7 @@ export function normalizeOrderTag(tag: string | null, problems: Problems): strin
     );
   } else if (trimmed.includes(',')) {
     problems.invalid(['orderTag'], 'orderTag must not contain a comma');
-  } else if (/\p{Cc}/u.test(trimmed)) {
+  } else if (/[\p{Cc}\p{Cs}]/u.test(trimmed)) {
     problems.invalid(['orderTag'], 'orderTag must not contain control characters');
   }
   return trimmed;
@@ -104,7 +104,7 @@ function connect({ data }: ConnectStore, state: StoreState): StoreEvent[] {
   }
   const problems = new Problems();
   const name = data.name.trim();
-  if (name.length === 0 || name.length > MAX_STORE_NAME_LENGTH || /\p{Cc}/u.test(name)) {
+  if (name.length === 0 || name.length > MAX_STORE_NAME_LENGTH || /[\p{Cc}\p{Cs}]/u.test(name)) {
     problems.invalid(['name'], `name must be 1 to ${MAX_STORE_NAME_LENGTH} printable characters`);
   }
   if (!tiktokShopIdShape.test(data.tiktokShopId)) {

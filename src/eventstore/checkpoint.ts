@@ -5,6 +5,18 @@ import type { Checkpoint } from './types';
 export const START = '0/0' as Checkpoint;
 
 const shape = /^(\d{1,20})\/(\d{1,19})$/;
+/** A transaction id is an xid8 (unsigned 64 bits), a global position a bigint. */
+const MAX_TRANSACTION_ID = 2n ** 64n - 1n;
+export const MAX_GLOBAL_POSITION = 2n ** 63n - 1n;
+
+function matchCheckpoint(checkpoint: string): RegExpExecArray | null {
+  const match = shape.exec(checkpoint);
+  return match &&
+    BigInt(match[1]!) <= MAX_TRANSACTION_ID &&
+    BigInt(match[2]!) <= MAX_GLOBAL_POSITION
+    ? match
+    : null;
+}
 
 export function toCheckpoint(transactionId: string, globalPosition: string): Checkpoint {
   return `${transactionId}/${globalPosition}` as Checkpoint;
@@ -14,7 +26,7 @@ export function parseCheckpoint(checkpoint: string): {
   transactionId: string;
   globalPosition: string;
 } {
-  const match = shape.exec(checkpoint);
+  const match = matchCheckpoint(checkpoint);
   if (!match)
     throw new EventStoreArgumentError(
       'checkpoint',
@@ -24,7 +36,7 @@ export function parseCheckpoint(checkpoint: string): {
 }
 
 export function isCheckpoint(value: string): value is Checkpoint {
-  return shape.test(value);
+  return matchCheckpoint(value) !== null;
 }
 
 /** The global position part, for people: "position of the last event read". */

@@ -12,6 +12,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** An argument is out of range or malformed (e.g. first > 100, a bad cursor). */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A request graphql-js or Apollo cannot run, e.g. too many invalid variable values (HTTP 400). */
+  BAD_REQUEST: 'BAD_REQUEST',
   /** The query would cost more than the complexity limit (HTTP 400). */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** The database cannot be reached for now; retry the same request shortly (HTTP 503). */

@@ -27,7 +27,18 @@ function deliberate(error: unknown): boolean {
  */
 export function createFormatError(log: Logger, development: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    if (deliberate(error)) return formatted;
+    if (deliberate(error)) {
+      // graphql-js and Apollo refuse some requests without a code of their own
+      // ("Too many errors processing variables", an APQ hash that does not
+      // match its query), which Apollo would label INTERNAL_SERVER_ERROR.
+      const own = (unwrapResolverError(error) as GraphQLError).extensions.code;
+      if (own === undefined && formatted.path === undefined)
+        return {
+          ...formatted,
+          extensions: { ...formatted.extensions, code: ErrorCode.BAD_REQUEST },
+        };
+      return formatted;
+    }
     if (isDatabaseUnavailable(unwrapResolverError(error))) {
       log.warn(
         { err: unwrapResolverError(error), path: formatted.path },

@@ -14,6 +14,7 @@ import { serviceUnavailableStatus } from './databaseUnavailable';
 import { createFormatError } from './formatError';
 import { complexityPlugin } from './limits/complexityPlugin';
 import { depthLimit } from './limits/depthLimit';
+import { wellFormedTextPlugin } from './edge/wellFormedText';
 
 /**
  * POST /graphql: the public API (Apollo Server on the service's Fastify
@@ -39,6 +40,7 @@ export async function installGraphql(
     formatError: createFormatError(log, development),
     validationRules: [depthLimit()],
     plugins: [
+      wellFormedTextPlugin(),
       complexityPlugin(schema),
       serviceUnavailableStatus,
       // Cache hints would cost a hook per resolved field, and nothing caches these responses.

@@ -277,6 +277,23 @@ describe('recording an order: the decision table through the Order decider', () 
       .when(record('UNPAID', { lineItems: Array.from({ length: 251 }, () => items[0]!) }))
       .thenThrows('INVALID_INPUT', ['lineItems']);
   });
+
+  it('refuses text PostgreSQL cannot store and instants in year 0', () => {
+    const error = given([])
+      .when(
+        record('UNPAID', {
+          lineItems: [{ sku: 'A\ud800', title: 'Mug \udc00', quantity: 1, unitPrice: '1' }],
+        }),
+      )
+      .thenThrows('INVALID_INPUT');
+    expect(error.problems.map((p) => p.field)).toEqual([
+      ['lineItems', '0', 'sku'],
+      ['lineItems', '0', 'title'],
+    ]);
+    const yearZero = record('UNPAID');
+    yearZero.data.placedAt = '0000-12-31T23:30:00.000Z';
+    given([]).when(yearZero).thenThrows('INVALID_INPUT', ['placedAt']);
+  });
 });
 
 function stateOf(events: OrderEvent[]) {

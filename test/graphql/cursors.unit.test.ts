@@ -20,20 +20,39 @@ const badInput = (run: () => unknown) => {
 
 describe('keyset cursors', () => {
   it("carry a row's sort key there and back, opaque and URL-safe", () => {
-    const row = { placed_at: new Date('2026-11-28T10:15:00.123Z'), id: 'a:b/c' };
+    const row = {
+      placed_at: new Date('2026-11-28T10:15:00.123Z'),
+      id: '719d0e48-b0e0-515e-bff0-5badb9321667',
+    };
     const cursor = orderCursor(row);
     expect(cursor).toMatch(/^[\w-]+$/);
     expect(parseOrderCursor(cursor)).toEqual({ placedAt: row.placed_at, id: row.id });
-    const store = { created_at: new Date('2026-01-01T00:00:00.000Z'), id: 'store-1' };
+    const store = {
+      created_at: new Date('2026-01-01T00:00:00.000Z'),
+      id: '0b7e5c3a-9f1d-5e2b-8c4a-6d3f2e1b0a99',
+    };
     expect(parseStoreCursor(storeCursor(store))).toEqual({
       createdAt: store.created_at,
-      id: 'store-1',
+      id: store.id,
     });
   });
 
   it('refuse what is not a cursor of the list: BAD_USER_INPUT', () => {
-    const storeOne = storeCursor({ created_at: new Date(0), id: 's' });
-    for (const cursor of ['', 'garbage', storeOne, 'x'.repeat(300)])
+    const storeOne = storeCursor({
+      created_at: new Date(0),
+      id: '0b7e5c3a-9f1d-5e2b-8c4a-6d3f2e1b0a99',
+    });
+    // Ids are UUIDs: anything else (a NUL, SQL, a long string) never reaches the database.
+    const notAnId = (id: string) => Buffer.from(`order:1:${id}`).toString('base64url');
+    for (const cursor of [
+      '',
+      'garbage',
+      storeOne,
+      'x'.repeat(300),
+      notAnId('a:b/c'),
+      notAnId('\u0000'),
+      notAnId("1' OR '1'='1"),
+    ])
       expect(badInput(() => parseOrderCursor(cursor))).toBe('BAD_USER_INPUT');
   });
 });

@@ -29,6 +29,8 @@ describe('parseInstant', () => {
     '2026-11-28T10:15:00+24:00',
     'yesterday',
     '',
+    '0001-01-01T00:30:00+01:00', // year 0 in UTC: PostgreSQL has no year 0
+    '0000-06-01T00:00:00Z',
   ])('refuses %j', (text) => {
     expect(parseInstant(text)).toBeUndefined();
   });

@@ -2,6 +2,9 @@
 
 export type Reading<T> = { ok: true; value: T } | { ok: false; problem: string };
 
+/** TikTok's ids are decimal strings; this leaves room for more without letting in what no id holds. */
+const idShape = /^[A-Za-z0-9_.-]{1,64}$/;
+
 /**
  * An id as a decimal string. TikTok sends ids as strings; a bare number is
  * accepted only while it is exact, because a 19-digit id parsed into a double
@@ -10,7 +13,10 @@ export type Reading<T> = { ok: true; value: T } | { ok: false; problem: string }
 export function readTikTokId(value: unknown): Reading<string> {
   if (typeof value === 'string') {
     const id = value.trim();
-    return id.length > 0 ? { ok: true, value: id } : { ok: false, problem: 'is empty' };
+    if (id.length === 0) return { ok: false, problem: 'is empty' };
+    return idShape.test(id)
+      ? { ok: true, value: id }
+      : { ok: false, problem: 'is not 1 to 64 letters, digits, dots, dashes or underscores' };
   }
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value) && value >= 0) return { ok: true, value: String(value) };

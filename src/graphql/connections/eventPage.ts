@@ -1,4 +1,9 @@
-import { compareCheckpoints, isCheckpoint, START } from '../../eventstore/checkpoint';
+import {
+  compareCheckpoints,
+  isCheckpoint,
+  MAX_GLOBAL_POSITION,
+  START,
+} from '../../eventstore/checkpoint';
 import type { EventStore } from '../../eventstore/createEventStore';
 import type { Checkpoint, RecordedEvent } from '../../eventstore/types';
 import { MAX_ID_LENGTH } from '../edge/inputChecks';
@@ -23,7 +28,7 @@ async function afterCheckpoint(
 ): Promise<Checkpoint> {
   if (after === null || after === undefined) return START;
   if (isCheckpoint(after)) return after;
-  if (/^\d{1,19}$/.test(after)) {
+  if (/^\d{1,19}$/.test(after) && BigInt(after) <= MAX_GLOBAL_POSITION) {
     const found = await eventStore.checkpointAtPosition(after);
     if (found === null) throw badUserInput('after', `after: no event at global position ${after}`);
     return found;

@@ -18,5 +18,6 @@ export function parseInstant(text: string): string | undefined {
   if (Number.isNaN(ms)) return undefined;
   const instant = new Date(ms);
   const year = instant.getUTCFullYear();
-  return year < 0 || year > 9999 ? undefined : instant.toISOString();
+  // PostgreSQL has no year 0 (JavaScript's year 0 is 1 BC) and nothing here is that old.
+  return year < 1 || year > 9999 ? undefined : instant.toISOString();
 }

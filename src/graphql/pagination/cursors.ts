@@ -4,7 +4,7 @@ import { badUserInput } from '../errors';
 
 /**
  * Opaque keyset cursors: the sort key of the row they follow (an instant in
- * milliseconds and an id), base64url-encoded, tagged by the list they belong
+ * milliseconds and a UUID), base64url-encoded, tagged by the list they belong
  * to. Clients pass them back unchanged; they never need to look inside.
  */
 const encode = (tag: string, at: Date, id: string) =>
@@ -12,7 +12,10 @@ const encode = (tag: string, at: Date, id: string) =>
 
 function decode(tag: string, cursor: string): { at: Date; id: string } {
   const text = cursor.length > 200 ? '' : Buffer.from(cursor, 'base64url').toString();
-  const match = /^([a-z]+):(\d{1,15}):(.{1,100})$/s.exec(text);
+  const match =
+    /^([a-z]+):(\d{1,15}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
+      text,
+    );
   if (!match || match[1] !== tag)
     throw badUserInput(
       'after',
