@@ -94,10 +94,9 @@ export function writeReport(dir: string, environment: Environment, sections: Sec
     `Node.js ${environment.node}, ${environment.postgres} (${environment.database}).`,
     'Every figure stands beside a baseline measured in the same run; the ratio is figure / baseline',
     '(for latencies, baseline / figure), so above 1.00x is better than the baseline.',
-    '',
-  ];
+  ].join('\n');
   writeFileSync(
     path.join(dir, 'latest.md'),
-    [...header, ...sections.map(markdownTable)].join('\n\n') + '\n',
+    [header, ...sections.map(markdownTable)].join('\n\n') + '\n',
   );
 }

@@ -24,9 +24,11 @@ export const inventoryProjection: Projection = {
   name: 'inventory',
   tables: ['inventory_deductions', 'inventory_deducted_orders'],
   eventTypes: ['InventoryDeducted'],
-  start() {
+  start(options) {
     /** Orders known to be in the sums (written, or about to be). */
     const counted = new Set<string>();
+    /** Whether `counted` holds every order of the table (then an order not in it is not counted). */
+    let holdsAll = options?.tablesEmpty === true;
     let marks: Array<{ order_id: string; store_id: string; location: string; version: number }> =
       [];
     let sums = new Map<string, Sum>();
@@ -35,7 +37,7 @@ export const inventoryProjection: Projection = {
       async fold(db: Kysely<Database>, schema: string, events: readonly RecordedEvent[]) {
         const orderIds = events.map((e) => e.streamId.slice(ORDER_STREAM_PREFIX.length));
         const unknown = orderIds.filter((id) => !counted.has(id));
-        if (unknown.length > 0) {
+        if (unknown.length > 0 && !holdsAll) {
           const rows = await db
             .withSchema(schema)
             .selectFrom('inventory_deducted_orders')
@@ -94,7 +96,7 @@ export const inventoryProjection: Projection = {
           await sql`
             INSERT INTO ${sql.table(`${schema}.inventory_deductions`)} (store_id, sku, location, quantity)
             SELECT r.store_id, r.sku, r.location, r.quantity
-            FROM jsonb_to_recordset(${JSON.stringify(newSums)}::jsonb)
+            FROM json_to_recordset(${JSON.stringify(newSums)}::json)
               AS r(store_id text, sku text, location text, quantity bigint)
             ON CONFLICT (store_id, sku, location) DO UPDATE
               SET quantity = inventory_deductions.quantity + excluded.quantity`.execute(db);
@@ -103,7 +105,10 @@ export const inventoryProjection: Projection = {
       get held() {
         return counted.size;
       },
-      forget: () => counted.clear(),
+      forget: () => {
+        counted.clear();
+        holdsAll = false;
+      },
     };
   },
 };

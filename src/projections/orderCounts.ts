@@ -37,14 +37,14 @@ export class OrderCountDeltas {
       await sql`
         INSERT INTO ${table} (store_id, sync_status, count)
         SELECT r.store_id, r.sync_status, r.count
-        FROM jsonb_to_recordset(${json}::jsonb) AS r(store_id text, sync_status text, count integer)
+        FROM json_to_recordset(${json}::json) AS r(store_id text, sync_status text, count integer)
         ON CONFLICT (store_id, sync_status) DO UPDATE SET count = order_counts.count + excluded.count`.execute(
         db,
       );
       // A count back at zero has no row, as if it had never been counted: the table
       // is then the same however the log was cut into batches (verify compares it).
       await sql`
-        DELETE FROM ${table} t USING jsonb_to_recordset(${json}::jsonb) AS r(store_id text, sync_status text)
+        DELETE FROM ${table} t USING json_to_recordset(${json}::json) AS r(store_id text, sync_status text)
         WHERE t.store_id = r.store_id AND t.sync_status = r.sync_status AND t.count = 0`.execute(
         db,
       );

@@ -83,7 +83,7 @@ export function orderToRow(order: Order, version: number): OrderRow {
   };
 }
 
-/** Column types for reading rows out of a JSON array in SQL (jsonb_to_recordset). */
+/** Column types for reading rows out of a JSON array in SQL (json_to_recordset). */
 export const ORDER_RECORD_COLUMNS: ReadonlyArray<[keyof OrdersTable, string]> = [
   ['id', 'text'],
   ['store_id', 'text'],
@@ -99,13 +99,13 @@ export const ORDER_RECORD_COLUMNS: ReadonlyArray<[keyof OrdersTable, string]> = 
   ['sync_attempts', 'integer'],
   ['attempts_since_request', 'integer'],
   ['attempt_in_flight', 'integer'],
-  ['sync_plan', 'jsonb'],
+  ['sync_plan', 'json'],
   ['next_attempt_at', 'timestamptz'],
   ['platform_order_id', 'text'],
   ['platform_order_status', 'text'],
-  ['tags', 'jsonb'],
+  ['tags', 'json'],
   ['inventory_deducted_from', 'text'],
-  ['line_items', 'jsonb'],
+  ['line_items', 'json'],
   ['currency', 'text'],
   ['total_amount', 'numeric'],
   ['placed_at', 'timestamptz'],

@@ -17,7 +17,7 @@ export const ordersProjection: Projection = {
   name: 'orders',
   tables: ['orders', 'order_counts'],
   eventTypes: ORDER_EVENT_TYPES,
-  start() {
+  start(options) {
     const counts = new OrderCountDeltas();
     const rows = new StreamRows<Order, OrderRow>({
       table: 'orders',
@@ -26,6 +26,7 @@ export const ordersProjection: Projection = {
       fromRow: orderFromRow,
       toRow: orderToRow,
       columns: ORDER_RECORD_COLUMNS,
+      tableEmpty: options?.tablesEmpty,
       onWrite: (before, after) => counts.move(after.storeId, before?.syncStatus, after.syncStatus),
     });
     return {

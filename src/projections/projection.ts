@@ -28,6 +28,15 @@ export interface ProjectionWork {
   forget(): void;
 }
 
+export interface StartOptions {
+  /**
+   * The tables hold no rows yet and only this work will write them (a
+   * rebuild from the start of the log): a row it does not hold does not
+   * exist, so there is nothing to look up before folding.
+   */
+  tablesEmpty?: boolean;
+}
+
 /** A read model: the events it handles and the rows it writes. */
 export interface Projection {
   /** Its name in the CLI, the `projections` query and /metrics. */
@@ -37,7 +46,7 @@ export interface Projection {
   /** The event types it reads; the rest of the log is skipped. */
   eventTypes: readonly string[];
   /** Fresh work: nothing held in memory. */
-  start(): ProjectionWork;
+  start(options?: StartOptions): ProjectionWork;
 }
 
 /** Folds one batch and writes it: what a live runner does in each transaction. */

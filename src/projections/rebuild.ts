@@ -228,12 +228,20 @@ async function catchUp(
       void next?.catch(() => {});
       break;
     }
+    const first = page.events[0];
     for (const target of active) {
+      // Usually the whole page lies past where the projection stands and before
+      // where it stops: then only the event types need checking.
+      const inside =
+        first !== undefined &&
+        compareCheckpoints(first.checkpoint, target.folded) > 0 &&
+        (target.until === undefined || compareCheckpoints(page.checkpoint, target.until) <= 0);
       const mine = page.events.filter(
         (e: RecordedEvent) =>
           target.types.has(e.type) &&
-          compareCheckpoints(e.checkpoint, target.folded) > 0 &&
-          (target.until === undefined || compareCheckpoints(e.checkpoint, target.until) <= 0),
+          (inside ||
+            (compareCheckpoints(e.checkpoint, target.folded) > 0 &&
+              (target.until === undefined || compareCheckpoints(e.checkpoint, target.until) <= 0))),
       );
       if (mine.length > 0) await target.work.fold(db, REBUILD_SCHEMA, mine);
       const reached =
@@ -287,7 +295,10 @@ async function buildAside(
     at: stored!.get(projection.name) ?? START,
     folded: stored!.get(projection.name) ?? START,
     until: until?.get(projection.name),
-    work: projection.start(),
+    // Rows and progress are committed together: no progress, no rows yet.
+    work: projection.start({
+      tablesEmpty: compareCheckpoints(stored!.get(projection.name) ?? START, START) === 0,
+    }),
   }));
   const from = minCheckpoint(targets.map((t) => t.at));
   const total = await eventStore.countAfter(from);
@@ -393,11 +404,14 @@ async function readCheckpoint(db: Kysely<Database>, name: string): Promise<Check
 }
 
 async function compareTable(db: Kysely<Database>, table: string): Promise<TableDifference> {
-  const live = sql.table(`public.${table}`);
-  const rebuilt = sql.table(`${REBUILD_SCHEMA}.${table}`);
+  // Rows compared as jsonb: json columns have no equality operator, and jsonb
+  // compares documents by content (key order and spacing aside).
+  const rowsOf = (schema: string) =>
+    sql`SELECT to_jsonb(t) AS row FROM ${sql.table(`${schema}.${table}`)} t`;
+  const onlyIn = (a: string, b: string) => sql`${rowsOf(a)} EXCEPT ALL ${rowsOf(b)}`;
   const counts = await sql<{ only_live: number; only_rebuilt: number }>`
-    SELECT (SELECT count(*)::int FROM (SELECT * FROM ${live} EXCEPT ALL SELECT * FROM ${rebuilt}) d) AS only_live,
-           (SELECT count(*)::int FROM (SELECT * FROM ${rebuilt} EXCEPT ALL SELECT * FROM ${live}) d) AS only_rebuilt`.execute(
+    SELECT (SELECT count(*)::int FROM (${onlyIn('public', REBUILD_SCHEMA)}) d) AS only_live,
+           (SELECT count(*)::int FROM (${onlyIn(REBUILD_SCHEMA, 'public')}) d) AS only_rebuilt`.execute(
     db,
   );
   const { only_live: onlyLive, only_rebuilt: onlyRebuilt } = counts.rows[0]!;
@@ -406,9 +420,9 @@ async function compareTable(db: Kysely<Database>, table: string): Promise<TableD
       ? []
       : (
           await sql<{ side: 'live' | 'rebuilt'; row: unknown }>`
-            (SELECT 'live' AS side, to_jsonb(d) AS row FROM (SELECT * FROM ${live} EXCEPT ALL SELECT * FROM ${rebuilt}) d LIMIT 5)
+            (SELECT 'live' AS side, d.row FROM (${onlyIn('public', REBUILD_SCHEMA)}) d LIMIT 5)
             UNION ALL
-            (SELECT 'rebuilt' AS side, to_jsonb(d) AS row FROM (SELECT * FROM ${rebuilt} EXCEPT ALL SELECT * FROM ${live}) d LIMIT 5)`.execute(
+            (SELECT 'rebuilt' AS side, d.row FROM (${onlyIn(REBUILD_SCHEMA, 'public')}) d LIMIT 5)`.execute(
             db,
           )
         ).rows;

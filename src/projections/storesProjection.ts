@@ -15,7 +15,7 @@ export const storesProjection: Projection = {
   name: 'stores',
   tables: ['stores'],
   eventTypes: STORE_EVENT_TYPES,
-  start() {
+  start(options) {
     const rows = new StreamRows<Store, StoreRow>({
       table: 'stores',
       streamPrefix: STORE_STREAM_PREFIX,
@@ -23,6 +23,7 @@ export const storesProjection: Projection = {
       fromRow: storeFromRow,
       toRow: storeToRow,
       columns: STORE_RECORD_COLUMNS,
+      tableEmpty: options?.tablesEmpty,
     });
     return {
       fold: (db, schema, events) => rows.fold(db, schema, events),

@@ -20,6 +20,8 @@ export interface StreamRowsOptions<State, Row> {
   columns: ReadonlyArray<readonly [string, string]>;
   /** Called for each row written, with what the table had before; e.g. to keep counts in step. */
   onWrite?: (before: State | null, after: State) => void;
+  /** The table is empty and only this writes it: nothing to read back (see StartOptions). */
+  tableEmpty?: boolean;
 }
 
 /**
@@ -29,8 +31,12 @@ export interface StreamRowsOptions<State, Row> {
  */
 export class StreamRows<State, Row extends { id: string; version: number }> {
   private readonly entries = new Map<string, Entry<State>>();
+  /** Whether every row of the table is in `entries` (then a missing one does not exist). */
+  private holdsAll: boolean;
 
-  constructor(private readonly options: StreamRowsOptions<State, Row>) {}
+  constructor(private readonly options: StreamRowsOptions<State, Row>) {
+    this.holdsAll = options.tableEmpty === true;
+  }
 
   async fold(
     db: Kysely<Database>,
@@ -39,9 +45,11 @@ export class StreamRows<State, Row extends { id: string; version: number }> {
   ): Promise<void> {
     const { streamPrefix, table, evolve, fromRow } = this.options;
     const missing = new Set<string>();
-    for (const event of events) {
-      const id = event.streamId.slice(streamPrefix.length);
-      if (!this.entries.has(id)) missing.add(id);
+    if (!this.holdsAll) {
+      for (const event of events) {
+        const id = event.streamId.slice(streamPrefix.length);
+        if (!this.entries.has(id)) missing.add(id);
+      }
     }
     if (missing.size > 0) {
       const rows = (await db
@@ -98,5 +106,6 @@ export class StreamRows<State, Row extends { id: string; version: number }> {
 
   forget(): void {
     this.entries.clear();
+    this.holdsAll = false;
   }
 }

@@ -3,7 +3,7 @@ import type { ColumnType } from 'kysely';
 /** timestamptz: read as a Date, written as an ISO string. */
 type Instant = ColumnType<Date, string, string>;
 type NullableInstant = ColumnType<Date | null, string | null, string | null>;
-/** jsonb: read parsed, written as JSON text. */
+/** json or jsonb: read parsed, written as JSON text. */
 type Json<T> = ColumnType<T, string, string>;
 
 export interface OrdersTable {

@@ -3,7 +3,8 @@ import type { Database } from '../db/schema';
 
 /**
  * Writes many rows in one statement: the rows travel as one JSON array and
- * PostgreSQL unpacks them (jsonb_to_recordset), so a projection batch costs
+ * PostgreSQL unpacks them (json_to_recordset: json input only checks the
+ * text, where jsonb would build a document first), so a projection batch costs
  * one round trip whatever its size. With `version`, a row only replaces one
  * of a lower version: an event already applied is never applied again.
  */
@@ -31,7 +32,7 @@ export async function upsertRows(
   await sql`
     INSERT INTO ${sql.table(`${schema}.${table}`)} (${sql.join(names.map((n) => sql.ref(n)))})
     SELECT ${sql.join(names.map((n) => sql.ref(`r.${n}`)))}
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${definition})
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(${definition})
     ON CONFLICT (${sql.join(key.map((k) => sql.ref(k)))}) DO UPDATE SET ${updates} ${guard}`.execute(
     db,
   );
