@@ -47,10 +47,10 @@ async function main(): Promise<void> {
   }
   const environment = describeEnvironment(server.postgresVersion, server.label);
   // A partial or quick run does not overwrite the full report.
-  const dir = path.resolve(__dirname, '../../bench/results');
+  const dir = process.env.BENCH_RESULTS_DIR ?? path.resolve(__dirname, '../../bench/results');
   writeReport(names.length > 0 || quick ? path.join(dir, 'partial') : dir, environment, sections);
   process.stdout.write(
-    `\nwritten to ${path.relative(process.cwd(), dir)}${names.length > 0 || quick ? '/partial' : ''}/latest.md\n`,
+    `\nwritten to ${path.relative(process.cwd(), dir) || '.'}${names.length > 0 || quick ? '/partial' : ''}/latest.md\n`,
   );
 }
 

@@ -40,7 +40,8 @@ export async function openBenchServer(): Promise<BenchServer> {
   const created: Array<{ name: string; close(): Promise<void> }> = [];
   const postgresVersion = await admin(
     serverUrl,
-    async (c) => (await c.query<{ v: string }>('SHOW server_version')).rows[0]!.v,
+    async (c) =>
+      (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v,
   );
   return {
     serverUrl,
