@@ -10,7 +10,7 @@ import type { CreatePlatformOrder } from '../src/sync/platformPort';
 import { createGraphqlClient, Targets } from '../test/support/graphqlClient';
 import type { BenchServer } from './support/benchDatabase';
 import type { Row, Section } from './support/report';
-import { measurement, type Measurement, runConcurrently } from './support/stats';
+import { atRate, measurement, type Measurement, runConcurrently } from './support/stats';
 
 /**
  * The whole service as a user runs it: a `serve` process (compiled, PLATFORM=sandbox)
@@ -92,23 +92,6 @@ function cpuSecondsOf(pid: number): number {
   } catch {
     return NaN;
   }
-}
-
-/** Starts `operation(i)` for i < total at a steady rate (not waiting for each), and waits for them all. */
-async function atRate(
-  perSecond: number,
-  total: number,
-  operation: (index: number) => Promise<void>,
-): Promise<number> {
-  const started = performance.now();
-  const running: Promise<void>[] = [];
-  for (let index = 0; index < total; index++) {
-    const wait = started + (index * 1000) / perSecond - performance.now();
-    if (wait > 0) await delay(wait);
-    running.push(operation(index));
-  }
-  await Promise.all(running);
-  return (performance.now() - started) / 1000;
 }
 
 const sortedPercentile = (values: number[], p: number) => {

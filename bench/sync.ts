@@ -13,28 +13,12 @@ import type { CreatePlatformOrder } from '../src/sync/platformPort';
 import { startSyncReactor } from '../src/sync/startSyncReactor';
 import { benchLog, type BenchServer } from './support/benchDatabase';
 import type { Row, Section } from './support/report';
-import { measurement, type Measurement } from './support/stats';
+import { atRate, measurement, type Measurement } from './support/stats';
 
 const LINE_ITEMS = [
   { sku: 'MUG-RED', title: 'Red mug', quantity: 2, unitPrice: '12.50' },
   { sku: 'CAP-BLUE', title: 'Blue cap', quantity: 1, unitPrice: '9.90' },
 ];
-
-/** Starts `operation(i)` for i < total at a steady rate (not waiting for each), and waits for them all. */
-async function atRate(
-  perSecond: number,
-  total: number,
-  operation: (index: number) => Promise<void>,
-): Promise<void> {
-  const started = performance.now();
-  const running: Promise<void>[] = [];
-  for (let index = 0; index < total; index++) {
-    const wait = started + (index * 1000) / perSecond - performance.now();
-    if (wait > 0) await delay(wait);
-    running.push(operation(index));
-  }
-  await Promise.all(running);
-}
 
 /**
  * Placed→SYNCED latency through the whole service on the sandbox platform:

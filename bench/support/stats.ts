@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 /** Latency percentiles and throughput from per-operation timings. */
 export interface Measurement {
   operations: number;
@@ -51,4 +52,24 @@ export async function runConcurrently(
     }),
   );
   return { latenciesMs, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/**
+ * Starts `operation(i)` for i < total at a steady rate (not waiting for each),
+ * waits for them all, and returns the seconds it took.
+ */
+export async function atRate(
+  perSecond: number,
+  total: number,
+  operation: (index: number) => Promise<void>,
+): Promise<number> {
+  const started = performance.now();
+  const running: Promise<void>[] = [];
+  for (let index = 0; index < total; index++) {
+    const wait = started + (index * 1000) / perSecond - performance.now();
+    if (wait > 0) await delay(wait);
+    running.push(operation(index));
+  }
+  await Promise.all(running);
+  return (performance.now() - started) / 1000;
 }
