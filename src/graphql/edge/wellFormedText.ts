@@ -15,8 +15,28 @@ export function isStorableText(text: string): boolean {
 }
 
 /**
+ * Whether any string inside `value` is not storable text. Iterative (a body
+ * may nest arrays thousands deep), and allocates nothing per value: this
+ * runs on every request's variables.
+ */
+function holdsUnstorable(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === 'string') {
+      if (!isStorableText(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const inner of item) pending.push(inner);
+    } else if (typeof item === 'object' && item !== null) {
+      for (const key in item) pending.push((item as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
+}
+
+/**
  * The path of the first string inside `value` that is not storable text, or
- * undefined. Iterative: a body may nest arrays thousands deep.
+ * undefined: what the refusal names, once holdsUnstorable found one.
  */
 function firstUnstorable(value: unknown, path: string): string | undefined {
   const pending: Array<[unknown, string]> = [[value, path]];
@@ -71,7 +91,9 @@ export function wellFormedTextPlugin(): ApolloServerPlugin {
           if (!literals.has(document)) literals.set(document, literalProblem(document));
           const literal = literals.get(document);
           if (literal !== undefined) throw refuse(literal);
-          for (const [name, value] of Object.entries(request.variables ?? {})) {
+          const variables = request.variables ?? {};
+          if (!holdsUnstorable(variables)) return;
+          for (const [name, value] of Object.entries(variables)) {
             const path = firstUnstorable(value, `$${name}`);
             if (path !== undefined) throw refuse(`variable ${path}`);
           }
