@@ -6,10 +6,10 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { createSandboxPlatform } from '../src/adapters/sandbox/createSandboxPlatform';
-import type { CreatePlatformOrder } from '../src/sync/platformPort';
 import { createGraphqlClient, Targets } from '../test/support/graphqlClient';
 import type { BenchServer } from './support/benchDatabase';
 import type { Row, Section } from './support/report';
+import { findOrCreateOrder, LINE_ITEMS } from './support/platformBaseline';
 import { atRate, measurement, type Measurement, runConcurrently } from './support/stats';
 
 /**
@@ -20,10 +20,6 @@ import { atRate, measurement, type Measurement, runConcurrently } from './suppor
 
 const CLI = path.resolve(__dirname, '../src/cli/main.js');
 const AUTH_SECRET = `bench-end-to-end-${randomBytes(16).toString('hex')}`;
-const LINE_ITEMS = [
-  { sku: 'MUG-RED', title: 'Red mug', quantity: 2, unitPrice: '12.50' },
-  { sku: 'CAP-BLUE', title: 'Blue cap', quantity: 1, unitPrice: '9.90' },
-];
 
 const RECORD_ORDER = `mutation RecordOrder($input: RecordTikTokOrderInput!) {
   recordTikTokOrder(input: $input) { order { id syncStatus } userErrors { code message } }
@@ -157,20 +153,7 @@ export async function endToEndBench(server: BenchServer, quick: boolean): Promis
     let bare = 0;
     const platformCalls = async () => {
       const tiktokOrderId = `63${String(++bare).padStart(10, '0')}`;
-      const order: CreatePlatformOrder = {
-        store: { storeId: 'bench-e2e-baseline', shopDomain: null },
-        orderId: `baseline-${tiktokOrderId}`,
-        tiktokOrderId,
-        lineItems: LINE_ITEMS,
-        currency: 'USD',
-        totalAmount: '34.90',
-        placedAt: new Date().toISOString(),
-        status: 'AWAITING_SHIPMENT',
-        inventoryBehaviour: 'DECREMENT_OBEYING_POLICY',
-        tags: [],
-      };
-      if ((await platform.findOrder(order.store, tiktokOrderId)) === null)
-        await platform.createOrder(order);
+      await findOrCreateOrder(platform, 'bench-e2e-baseline', tiktokOrderId);
     };
 
     // Warm the process, its pools and the JIT.

@@ -9,16 +9,11 @@ import { connectStore } from '../src/commands/storeCommands';
 import { orderStreamId } from '../src/domain/eventCatalog';
 import type { OrderPlaced, OrderSynced } from '../src/domain/orderEvents';
 import { createWakeups } from '../src/eventstore/wakeups';
-import type { CreatePlatformOrder } from '../src/sync/platformPort';
 import { startSyncReactor } from '../src/sync/startSyncReactor';
 import { benchLog, type BenchServer } from './support/benchDatabase';
 import type { Row, Section } from './support/report';
+import { findOrCreateOrder, LINE_ITEMS } from './support/platformBaseline';
 import { atRate, measurement, type Measurement } from './support/stats';
-
-const LINE_ITEMS = [
-  { sku: 'MUG-RED', title: 'Red mug', quantity: 2, unitPrice: '12.50' },
-  { sku: 'CAP-BLUE', title: 'Blue cap', quantity: 1, unitPrice: '9.90' },
-];
 
 /**
  * Placed→SYNCED latency through the whole service on the sandbox platform:
@@ -100,22 +95,8 @@ export async function syncBench(server: BenchServer, quick: boolean): Promise<Se
     const t0 = performance.now();
     await atRate(perSecond, total, async () => {
       const tiktokOrderId = `59${String(++nextOrder).padStart(10, '0')}`;
-      const order: CreatePlatformOrder = {
-        store: { storeId: 'baseline', shopDomain: null },
-        orderId: `baseline-${tiktokOrderId}`,
-        tiktokOrderId,
-        lineItems: LINE_ITEMS,
-        currency: 'USD',
-        totalAmount: '34.90',
-        placedAt: new Date().toISOString(),
-        status: 'AWAITING_SHIPMENT',
-        inventoryBehaviour: 'DECREMENT_OBEYING_POLICY',
-        tags: [],
-      };
       const s = performance.now();
-      if ((await platform.findOrder(order.store, tiktokOrderId)) === null) {
-        await platform.createOrder(order);
-      }
+      await findOrCreateOrder(platform, 'baseline', tiktokOrderId);
       latencies.push(performance.now() - s);
     });
     return measurement(latencies, (performance.now() - t0) / 1000);
