@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { buildSchema, type GraphQLEnumType } from 'graphql';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
 import { installTikTokWebhooks } from '../../src/adapters/tiktok/installTikTokWebhooks';
 import { signWebhook } from '../../src/adapters/tiktok/verifyWebhookSignature';
-import { createDomainEventStore } from '../../src/commands/domainEventStore';
 import { storeIdFor } from '../../src/commands/ids';
 import { loadConfig } from '../../src/config';
 import { isMigrated } from '../../src/db/migrate';
-import { createWakeups } from '../../src/eventstore/wakeups';
 import { installGraphql } from '../../src/graphql/installGraphql';
 import { registerHealthRoutes } from '../../src/http/healthRoutes';
-import { createMetricsRegistry, registerMetricsRoute } from '../../src/http/metrics';
+import { registerMetricsRoute } from '../../src/http/metrics';
 import { MAX_BODY_BYTES, type ServiceParts } from '../../src/main';
 import { installProjections } from '../../src/projections/installProjections';
 import { tempDataDir } from '../support/cli';
@@ -47,6 +43,7 @@ import {
   webhookCase,
   type WebhookCase,
 } from './fuzzArbitraries';
+import { testServiceParts } from '../support/serviceParts';
 
 /**
  * Fuzzing the public API through HTTP: fast-check inputs for every mutation
@@ -132,20 +129,7 @@ async function startFuzzTarget(db: TestDatabase): Promise<FuzzTarget> {
     // Nothing listens there; with the worker off, nothing calls it anyway.
     TIKTOK_API_BASE_URL: 'http://127.0.0.1:9',
   });
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const httpLog: FastifyBaseLogger = log;
-  const wakeups = createWakeups({ url: db.url });
-  const stops: Array<() => Promise<void>> = [() => wakeups.close()];
-  const parts: ServiceParts = {
-    config,
-    log,
-    database: { ...db, close: () => Promise.resolve(), source: 'the test database' },
-    wakeups,
-    eventStore: createDomainEventStore(db.db, wakeups),
-    registry: createMetricsRegistry(),
-    app: Fastify({ loggerInstance: httpLog, bodyLimit: MAX_BODY_BYTES }),
-    onStop: (stop) => stops.push(stop),
-  };
+  const { parts, stop } = testServiceParts(db, config);
   registerHealthRoutes(parts.app, {
     async check() {
       await db.pool.query('SELECT 1');
@@ -157,14 +141,12 @@ async function startFuzzTarget(db: TestDatabase): Promise<FuzzTarget> {
   await installGraphql(parts);
   registerMetricsRoute(parts.app, parts.registry);
   await parts.app.listen({ port: 0, host: '127.0.0.1' });
-  stops.push(() => parts.app.close());
+  parts.onStop(() => parts.app.close());
   const address = parts.app.server.address();
   return {
     parts,
     url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
-    async stop() {
-      for (const stop of stops.reverse()) await stop();
-    },
+    stop,
   };
 }
 

@@ -1,18 +1,14 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
-import pino from 'pino';
 import type { Viewer } from '../../src/auth/viewer';
 import { signToken } from '../../src/auth/signToken';
 import type { CommandContext } from '../../src/commands/commandContext';
-import { createDomainEventStore } from '../../src/commands/domainEventStore';
 import { loadConfig } from '../../src/config';
 import type { DatabaseHandle } from '../../src/db/database';
-import { createWakeups } from '../../src/eventstore/wakeups';
 import { installGraphql } from '../../src/graphql/installGraphql';
-import { createMetricsRegistry } from '../../src/http/metrics';
-import { MAX_BODY_BYTES, type ServiceParts } from '../../src/main';
+import { type ServiceParts } from '../../src/main';
 import { installProjections } from '../../src/projections/installProjections';
 import { caughtUp } from '../support/projectionSupport';
 import { tempDataDir } from '../support/cli';
+import { testServiceParts } from '../support/serviceParts';
 
 export const AUTH_SECRET = 'graphql-test-secret-0123456789abcdefghij';
 
@@ -72,24 +68,11 @@ export async function startGraphqlTestService(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const httpLog: FastifyBaseLogger = log;
-  const wakeups = createWakeups({ url: database.url });
-  const stops: Array<() => Promise<void>> = [() => wakeups.close()];
-  const parts: ServiceParts = {
-    config,
-    log,
-    database: { ...database, close: () => Promise.resolve(), source: 'the test database' },
-    wakeups,
-    eventStore: createDomainEventStore(database.db, wakeups),
-    registry: createMetricsRegistry(),
-    app: Fastify({ loggerInstance: httpLog, bodyLimit: MAX_BODY_BYTES }),
-    onStop: (stop) => stops.push(stop),
-  };
+  const { parts, stop } = testServiceParts(database, config);
   if (projections) installProjections(parts);
   await installGraphql(parts);
   await parts.app.listen({ port: 0, host: '127.0.0.1' });
-  stops.push(() => parts.app.close());
+  parts.onStop(() => parts.app.close());
   const address = parts.app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const tokens = new Map<Viewer, Promise<string>>();
@@ -116,8 +99,6 @@ export async function startGraphqlTestService(
       metadata: { correlationId: 'graphql-test', actor: 'test' },
     },
     caughtUp: () => caughtUp(database.db, parts.eventStore),
-    async stop() {
-      for (const stop of stops.reverse()) await stop();
-    },
+    stop,
   };
 }

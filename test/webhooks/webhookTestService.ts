@@ -1,6 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
-import pino from 'pino';
 import {
   installTikTokWebhooks,
   type TikTokWebhookOptions,
@@ -9,7 +8,6 @@ import {
 import { signWebhook } from '../../src/adapters/tiktok/verifyWebhookSignature';
 import type { WebhookInboxRow } from '../../src/adapters/tiktok/webhookTables';
 import type { CommandContext } from '../../src/commands/commandContext';
-import { createDomainEventStore } from '../../src/commands/domainEventStore';
 import { orderIdFor, storeIdFor } from '../../src/commands/ids';
 import { connectStore } from '../../src/commands/storeCommands';
 import { loadConfig } from '../../src/config';
@@ -17,10 +15,10 @@ import { orderStreamId } from '../../src/domain/eventCatalog';
 import type { OrderEvent } from '../../src/domain/orderEvents';
 import { evolveOrder, type OrderState } from '../../src/domain/orderState';
 import type { RecordedEvent } from '../../src/eventstore/types';
-import { createWakeups } from '../../src/eventstore/wakeups';
-import { registerMetricsRoute, createMetricsRegistry } from '../../src/http/metrics';
-import { MAX_BODY_BYTES, type ServiceParts } from '../../src/main';
+import { registerMetricsRoute } from '../../src/http/metrics';
+import { type ServiceParts } from '../../src/main';
 import type { TestDatabase } from '../support/database';
+import { testServiceParts } from '../support/serviceParts';
 
 export const credentials = {
   appKey: '6a1b2c3d4e5f6',
@@ -56,20 +54,7 @@ export async function startWebhookTestService(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const httpLog: FastifyBaseLogger = log;
-  const wakeups = createWakeups({ url: database.url });
-  const stops: Array<() => Promise<void>> = [() => wakeups.close()];
-  const parts: ServiceParts = {
-    config,
-    log,
-    database: { ...database, close: () => Promise.resolve(), source: 'the test database' },
-    wakeups,
-    eventStore: createDomainEventStore(database.db, wakeups),
-    registry: createMetricsRegistry(),
-    app: Fastify({ loggerInstance: httpLog, bodyLimit: MAX_BODY_BYTES }),
-    onStop: (stop) => stops.push(stop),
-  };
+  const { parts, stop } = testServiceParts(database, config);
   const webhooks = installTikTokWebhooks(parts, {
     // Retries in milliseconds rather than seconds, so the tests do not wait for them.
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
@@ -81,7 +66,7 @@ export async function startWebhookTestService(
   // Another route of the same server, to show its JSON parsing is untouched.
   parts.app.post('/echo', (request, reply) => reply.send({ received: request.body }));
   await parts.app.ready();
-  stops.push(() => parts.app.close());
+  parts.onStop(() => parts.app.close());
 
   return {
     parts,
@@ -105,9 +90,7 @@ export async function startWebhookTestService(
         payload: body,
       });
     },
-    async stop() {
-      for (const stop of stops.reverse()) await stop();
-    },
+    stop,
   };
 }
 
