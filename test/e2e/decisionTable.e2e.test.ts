@@ -23,8 +23,8 @@ import {
   orderStatusNotification,
   signatureOf,
   type TikTokAppCredentials,
-  writtenRows,
 } from './tiktokShopWebhooks';
+import { writtenRows } from '../webhooks/webhookTestService';
 
 /**
  * Every row of docs/fbt-sync-rules.md, end to end: a real `serve` process

@@ -58,16 +58,6 @@ export async function deliverWebhook(
   return { status: response.status, body: parsed };
 }
 
-/** Rows anything could have written: the event log and the webhook inbox (read-only SQL). */
-export async function writtenRows(
-  database: TestDatabase,
-): Promise<{ events: number; inbox: number }> {
-  const { rows } = await sql<{ events: number; inbox: number }>`
-    SELECT (SELECT count(*) FROM events)::int AS events,
-      (SELECT count(*) FROM tiktok_webhook_inbox)::int AS inbox`.execute(database.db);
-  return rows[0]!;
-}
-
 /** Where a notification stands in the inbox: pending, done or failed (undefined when it never got in). */
 export async function inboxState(
   database: TestDatabase,
