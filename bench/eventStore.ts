@@ -68,7 +68,7 @@ export async function eventStoreBench(server: BenchServer, quick: boolean): Prom
     CREATE TABLE bench_plain (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       stream_id text NOT NULL, stream_version integer NOT NULL, type text NOT NULL,
-      data jsonb NOT NULL, metadata jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`.execute(
+      data json NOT NULL, metadata json NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`.execute(
     db,
   );
 
@@ -79,14 +79,14 @@ export async function eventStoreBench(server: BenchServer, quick: boolean): Prom
   const plainInsert = async (n: number) => {
     const e = orderEvent(n);
     await sql`INSERT INTO bench_plain (stream_id, stream_version, type, data, metadata)
-      VALUES (${`plain-${n}`}, 0, ${e.type}, ${JSON.stringify(e.data)}::jsonb, ${JSON.stringify(e.metadata)}::jsonb)`.execute(
+      VALUES (${`plain-${n}`}, 0, ${e.type}, ${JSON.stringify(e.data)}::json, ${JSON.stringify(e.metadata)}::json)`.execute(
       db,
     );
   };
   const plainBatch = async (n: number) => {
     const rows = Array.from({ length: 100 }, (_, i) => {
       const e = orderEvent(n * 100 + i);
-      return sql`(${`plain-batch-${n}`}, ${i}, ${e.type}, ${JSON.stringify(e.data)}::jsonb, ${JSON.stringify(e.metadata)}::jsonb)`;
+      return sql`(${`plain-batch-${n}`}, ${i}, ${e.type}, ${JSON.stringify(e.data)}::json, ${JSON.stringify(e.metadata)}::json)`;
     });
     await sql`INSERT INTO bench_plain (stream_id, stream_version, type, data, metadata) VALUES ${sql.join(rows)}`.execute(
       db,

@@ -4,6 +4,7 @@ import * as m0002 from './0002_read_models';
 import * as m0003 from './0003_sync';
 import * as m0004 from './0004_tiktok_webhooks';
 import * as m0005 from './0005_orders_json_columns';
+import * as m0006 from './0006_events_json_payload';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_sync': m0003,
   '0004_tiktok_webhooks': m0004,
   '0005_orders_json_columns': m0005,
+  '0006_events_json_payload': m0006,
 };

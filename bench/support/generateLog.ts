@@ -274,8 +274,8 @@ export async function generateLog(
     await sql`
       INSERT INTO events (stream_id, stream_version, type, data, metadata, recorded_at)
       SELECT r.stream_id, r.stream_version, r.type, r.data, r.metadata, r.recorded_at
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS r(stream_id text, stream_version integer, type text, data jsonb, metadata jsonb, recorded_at timestamptz)`.execute(
+      FROM json_to_recordset(${JSON.stringify(rows)}::json)
+        AS r(stream_id text, stream_version integer, type text, data json, metadata json, recorded_at timestamptz)`.execute(
       db,
     );
   }

@@ -88,7 +88,7 @@ async function insert(
     if (types.length === 1) {
       const result = await sql<InsertedRow>`
         INSERT INTO events (stream_id, stream_version, type, data, metadata)
-        SELECT ${streamId}, ${first}, ${types[0]}, ${data[0]}::jsonb, ${metadata[0]}::jsonb
+        SELECT ${streamId}, ${first}, ${types[0]}, ${data[0]}::json, ${metadata[0]}::json
         WHERE ${guard}
         ${returning}`.execute(db);
       return result.rows;
@@ -96,7 +96,7 @@ async function insert(
     const result = await sql<InsertedRow>`
       INSERT INTO events (stream_id, stream_version, type, data, metadata)
       SELECT ${streamId}, ${first - 1} + e.ord::int, e.type, e.data, e.metadata
-      FROM unnest(${types}::text[], ${data}::jsonb[], ${metadata}::jsonb[])
+      FROM unnest(${types}::text[], ${data}::json[], ${metadata}::json[])
         WITH ORDINALITY AS e(type, data, metadata, ord)
       WHERE ${guard}
       ORDER BY e.ord
@@ -111,7 +111,7 @@ async function insert(
     )
     INSERT INTO events (stream_id, stream_version, type, data, metadata)
     SELECT ${streamId}, current.version + e.ord::int, e.type, e.data, e.metadata
-    FROM current, unnest(${types}::text[], ${data}::jsonb[], ${metadata}::jsonb[])
+    FROM current, unnest(${types}::text[], ${data}::json[], ${metadata}::json[])
       WITH ORDINALITY AS e(type, data, metadata, ord)
     WHERE ${mustExist ? sql`current.version >= 0` : sql`true`}
     ORDER BY e.ord

@@ -64,7 +64,19 @@ function isExpectedVersion(value: unknown): value is ExpectedVersion {
   );
 }
 
-/** JSON text for a jsonb column; refuses what JSON cannot carry (cycles, BigInt). */
+/**
+ * JSON.stringify writes a \u escape only for control characters and unpaired
+ * surrogates; one preceded by an odd number of backslashes is an escape, not
+ * text that happens to read "\u0000".
+ */
+const NUL_OR_LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\u(0000|d[89a-f][0-9a-f]{2})/i;
+
+/**
+ * JSON text for a payload column; refuses what JSON cannot carry (cycles,
+ * BigInt) and what no text column of PostgreSQL can hold: the NUL character
+ * and unpaired surrogates. The log keeps only payloads that the read models
+ * can store again as text.
+ */
 export function toJsonText(argument: string, value: unknown): string {
   let text: string | undefined;
   try {
@@ -73,8 +85,14 @@ export function toJsonText(argument: string, value: unknown): string {
     throw new EventStoreArgumentError(argument, `is not JSON: ${(error as Error).message}`);
   }
   if (text === undefined) throw new EventStoreArgumentError(argument, 'is not JSON');
-  // PostgreSQL's jsonb cannot hold the NUL character.
-  if (text.includes('\\u0000'))
-    throw new EventStoreArgumentError(argument, 'contains a NUL character (\\u0000)');
+  const bad = text.includes('\\u') ? NUL_OR_LONE_SURROGATE.exec(text) : null;
+  if (bad) {
+    throw new EventStoreArgumentError(
+      argument,
+      bad[1] === '0000'
+        ? 'contains a NUL character (\\u0000)'
+        : `contains an unpaired surrogate (\\u${bad[1]!.toLowerCase()})`,
+    );
+  }
   return text;
 }

@@ -153,6 +153,13 @@ describe('appendToStream', () => {
             expectedVersion: 'any',
           }),
       ],
+      ...['a\ud800b', 'a\udfffb', '\udc00\ud800'].map((text): [string, () => Promise<unknown>] => [
+        'events[0].metadata',
+        () =>
+          store.appendToStream('s-bad', [{ type: 'A', data: {}, metadata: { note: text } }], {
+            expectedVersion: 'any',
+          }),
+      ]),
       [
         'expectedVersion',
         () => store.appendToStream('s-bad', [event('A')], { expectedVersion: -1 }),
@@ -179,6 +186,25 @@ describe('appendToStream', () => {
       expect((error as EventStoreArgumentError).argument).toBe(argument);
     }
     expect(await countEvents()).toBe(before);
+  });
+
+  it('keeps payloads as written: key order, paired surrogates, text that reads like an escape', async () => {
+    const data = {
+      z: 1,
+      a: { y: [true, null], b: 'mug \u{1F375}' },
+      text: 'C:\\u0000 and \\ud800',
+    };
+    await store.appendToStream('s-payload-as-written', [{ type: 'A', data }], {
+      expectedVersion: 'no_stream',
+    });
+    const [read] = (await store.readStream('s-payload-as-written')).events;
+    expect(read!.data).toEqual(data);
+    expect(JSON.stringify(read!.data)).toBe(JSON.stringify(data));
+    const stored = await sql<{ data: string }>`
+      SELECT data::text AS data FROM events WHERE stream_id = 's-payload-as-written'`.execute(
+      database.db,
+    );
+    expect(stored.rows[0]!.data).toBe(JSON.stringify(data));
   });
 
   it('keeps the log append-only in the database itself', async () => {
