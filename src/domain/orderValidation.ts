@@ -27,8 +27,20 @@ export function checkStatus(status: TikTokOrderStatus, problems: Problems): void
   }
 }
 
+/** A real day and time of day (no 30 February, no 24:00), for text of instantShape. */
+function onTheCalendar(instant: string): boolean {
+  const [year, month, day, hour, minute, second] = [0, 5, 8, 11, 14, 17].map((at, i) =>
+    Number(instant.slice(at, at + (i === 0 ? 4 : 2))),
+  ) as [number, number, number, number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days && hour < 24 && minute < 60 && second < 60;
+}
+
 export function checkInstant(field: string, value: string, problems: Problems): void {
-  if (!instantShape.test(value))
+  // The shape, and a real instant in it (no 30 February, no 24:00): the text
+  // is stored as it is and read back by PostgreSQL and by Date alike.
+  if (!instantShape.test(value) || !onTheCalendar(value))
     problems.invalid([field], `${field} must be an ISO-8601 instant in UTC`);
 }
 

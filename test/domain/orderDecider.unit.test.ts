@@ -294,6 +294,31 @@ describe('recording an order: the decision table through the Order decider', () 
     yearZero.data.placedAt = '0000-12-31T23:30:00.000Z';
     given([]).when(yearZero).thenThrows('INVALID_INPUT', ['placedAt']);
   });
+
+  it('refuses instants of the right shape that are not on the calendar', () => {
+    // Date would read the first as 2 March and the second as midnight next day;
+    // the order's instants are stored as written, so they must be real ones.
+    for (const placedAt of [
+      '2026-02-30T10:00:00.000Z',
+      '2026-02-29T10:00:00.000Z',
+      '2100-02-29T10:00:00.000Z',
+      '2026-04-31T10:00:00.000Z',
+      '2026-11-28T24:00:00.000Z',
+      '2026-13-01T10:00:00.000Z',
+      '2026-11-28T10:60:00.000Z',
+    ]) {
+      const command = record('UNPAID');
+      command.data.placedAt = placedAt;
+      given([]).when(command).thenThrows('INVALID_INPUT', ['placedAt']);
+    }
+    const leapDay = record('UNPAID');
+    leapDay.data.placedAt = '2028-02-29T23:59:59.999Z';
+    const placedOnLeapDay = given([])
+      .when(leapDay)
+      .then(() => {});
+    expect(types(placedOnLeapDay)).toEqual(['OrderPlaced']);
+    expect(placedOnLeapDay[0]!.data).toMatchObject({ placedAt: '2028-02-29T23:59:59.999Z' });
+  });
 });
 
 function stateOf(events: OrderEvent[]) {
