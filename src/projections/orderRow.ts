@@ -50,8 +50,23 @@ export function orderFromRow(row: OrderRow): Order {
   };
 }
 
-/** The orders row of a folded order at a stream version (what a projection writes, what a payload reads). */
-export function orderToRow(order: Order, version: number): OrderRow {
+/**
+ * An orders row as a projection writes it (through json_to_recordset): the
+ * instants stay the ISO strings the order holds. JSON.stringify would turn
+ * Date objects back into the same strings, one method call each.
+ */
+export type OrderRecord = Omit<
+  OrderRow,
+  'next_attempt_at' | 'placed_at' | 'synced_at' | 'updated_at'
+> & {
+  next_attempt_at: string | null;
+  placed_at: string;
+  synced_at: string | null;
+  updated_at: string;
+};
+
+/** The record a projection writes for a folded order at a stream version. */
+export function orderToRecord(order: Order, version: number): OrderRecord {
   return {
     id: order.orderId,
     store_id: order.storeId,
@@ -68,7 +83,7 @@ export function orderToRow(order: Order, version: number): OrderRow {
     attempts_since_request: order.attemptsSinceRequest,
     attempt_in_flight: order.attemptInFlight,
     sync_plan: order.syncPlan,
-    next_attempt_at: date(order.nextAttemptAt),
+    next_attempt_at: order.nextAttemptAt,
     platform_order_id: order.platformOrderId,
     platform_order_status: order.platformOrderStatus,
     tags: order.tags,
@@ -76,10 +91,22 @@ export function orderToRow(order: Order, version: number): OrderRow {
     line_items: order.lineItems,
     currency: order.currency,
     total_amount: order.totalAmount,
-    placed_at: new Date(order.placedAt),
-    synced_at: date(order.syncedAt),
-    updated_at: new Date(order.updatedAt),
+    placed_at: order.placedAt,
+    synced_at: order.syncedAt,
+    updated_at: order.updatedAt,
     version,
+  };
+}
+
+/** The orders row of a folded order at a stream version, as it reads back (what a payload returns). */
+export function orderToRow(order: Order, version: number): OrderRow {
+  const record = orderToRecord(order, version);
+  return {
+    ...record,
+    next_attempt_at: date(record.next_attempt_at),
+    placed_at: new Date(record.placed_at),
+    synced_at: date(record.synced_at),
+    updated_at: new Date(record.updated_at),
   };
 }
 

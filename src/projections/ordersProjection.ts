@@ -2,7 +2,7 @@ import { ORDER_EVENT_TYPES, ORDER_STREAM_PREFIX } from '../domain/eventCatalog';
 import type { OrderEvent } from '../domain/orderEvents';
 import { evolveOrder, type Order } from '../domain/orderState';
 import { OrderCountDeltas } from './orderCounts';
-import { ORDER_RECORD_COLUMNS, orderFromRow, orderToRow, type OrderRow } from './orderRow';
+import { ORDER_RECORD_COLUMNS, orderFromRow, orderToRecord, type OrderRow } from './orderRow';
 import type { Projection } from './projection';
 import { StreamRows } from './streamRows';
 
@@ -24,7 +24,7 @@ export const ordersProjection: Projection = {
       streamPrefix: ORDER_STREAM_PREFIX,
       evolve: (state, event) => evolveOrder(state, event as unknown as OrderEvent),
       fromRow: orderFromRow,
-      toRow: orderToRow,
+      toRow: orderToRecord,
       columns: ORDER_RECORD_COLUMNS,
       tableEmpty: options?.tablesEmpty,
       onWrite: (before, after) => counts.move(after.storeId, before?.syncStatus, after.syncStatus),
