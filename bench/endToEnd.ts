@@ -33,7 +33,8 @@ interface Serve {
 
 function startServe(databaseUrl: string): Promise<Serve> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fbt-bench-serve-'));
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+  // With this process's node flags (npm run bench passes the CLI's own).
+  const child = spawn(process.execPath, [...process.execArgv, CLI, 'serve'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
