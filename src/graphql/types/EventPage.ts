@@ -1,7 +1,10 @@
 import { Field, ObjectType } from 'type-graphql';
 import { RecordedEvent } from './RecordedEvent';
 
-@ObjectType('EventPage', { description: 'A page of the global event log, in position order.' })
+@ObjectType('EventPage', {
+  simpleResolvers: true,
+  description: 'A page of the global event log, in position order.',
+})
 export class EventPage {
   @Field(() => [RecordedEvent], { description: 'The matching events, oldest first.' })
   events!: RecordedEvent[];

@@ -4,6 +4,7 @@ import { DateTimeScalar } from '../scalars/DateTimeScalar';
 import { FbtSyncMode } from './enums';
 
 @ObjectType('FbtSyncRules', {
+  simpleResolvers: true,
   description:
     "The store's rules for orders Fulfilled by TikTok. They apply to orders placed after they change.",
 })

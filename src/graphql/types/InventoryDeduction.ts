@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { InventoryLocation } from './enums';
 
 @ObjectType('InventoryDeduction', {
+  simpleResolvers: true,
   description:
     "Units of one SKU deducted from one inventory by the store's synced orders, in total.",
 })

@@ -1,7 +1,10 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../scalars/DecimalScalar';
 
-@ObjectType('LineItem', { description: 'One product line of an order.' })
+@ObjectType('LineItem', {
+  simpleResolvers: true,
+  description: 'One product line of an order.',
+})
 export class LineItem {
   @Field(() => String, { description: "The product's SKU (seller SKU), as on the platform." })
   sku!: string;

@@ -20,6 +20,7 @@ import { LineItem } from './LineItem';
  * store and history are resolved in OrderFields.
  */
 @ObjectType('Order', {
+  simpleResolvers: true,
   description:
     'A TikTok Shop order and where it stands in the sync to the e-commerce platform (the Orders section).',
 })

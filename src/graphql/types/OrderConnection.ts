@@ -2,7 +2,10 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { Order } from './Order';
 import { PageInfo } from './PageInfo';
 
-@ObjectType('OrderEdge', { description: 'An order in a page of orders.' })
+@ObjectType('OrderEdge', {
+  simpleResolvers: true,
+  description: 'An order in a page of orders.',
+})
 export class OrderEdge {
   @Field(() => String, {
     description: 'Opaque; pass as `after` to read the orders after this one.',
@@ -14,6 +17,7 @@ export class OrderEdge {
 }
 
 @ObjectType('OrderConnection', {
+  simpleResolvers: true,
   description: "A page of a store's orders, newest first (placedAt descending, then id).",
 })
 export class OrderConnection {

@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('OrderCounts', {
+  simpleResolvers: true,
   description:
     "How many of the store's orders are in each sync status (the Orders section's tabs).",
 })

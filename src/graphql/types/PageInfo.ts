@@ -1,6 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('PageInfo', { description: 'Where a page of a connection stands in the whole list.' })
+@ObjectType('PageInfo', {
+  simpleResolvers: true,
+  description: 'Where a page of a connection stands in the whole list.',
+})
 export class PageInfo {
   @Field(() => Boolean, { description: 'More items follow endCursor.' })
   hasNextPage!: boolean;

@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('ProjectionStatus', {
+  simpleResolvers: true,
   description: 'A read model kept from the event log, and how far behind the log it is.',
 })
 export class ProjectionStatus {

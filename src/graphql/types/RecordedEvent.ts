@@ -3,6 +3,7 @@ import { DateTimeScalar } from '../scalars/DateTimeScalar';
 import { JsonScalar } from '../scalars/JsonScalar';
 
 @ObjectType('RecordedEvent', {
+  simpleResolvers: true,
   description:
     'A fact in the event log: what happened to a store or an order, never changed once stored.',
 })

@@ -16,6 +16,7 @@ import { FbtSyncRules } from './FbtSyncRules';
  * inventory are resolved in StoreFields.
  */
 @ObjectType('Store', {
+  simpleResolvers: true,
   description:
     'A TikTok Shop connected to an e-commerce platform, with the sync rules for its orders Fulfilled by TikTok.',
 })

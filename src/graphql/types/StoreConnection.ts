@@ -2,7 +2,10 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from './PageInfo';
 import { Store } from './Store';
 
-@ObjectType('StoreEdge', { description: 'A store in a page of stores.' })
+@ObjectType('StoreEdge', {
+  simpleResolvers: true,
+  description: 'A store in a page of stores.',
+})
 export class StoreEdge {
   @Field(() => String, {
     description: 'Opaque; pass as `after` to read the stores after this one.',
@@ -13,7 +16,10 @@ export class StoreEdge {
   node!: Store;
 }
 
-@ObjectType('StoreConnection', { description: 'A page of stores, oldest first.' })
+@ObjectType('StoreConnection', {
+  simpleResolvers: true,
+  description: 'A page of stores, oldest first.',
+})
 export class StoreConnection {
   @Field(() => [StoreEdge], { description: 'The stores of this page.' })
   edges: StoreEdge[];

@@ -2,6 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { UserErrorCode } from './enums';
 
 @ObjectType('UserError', {
+  simpleResolvers: true,
   description:
     'A business-rule or validation failure of a mutation. Nothing was written when a payload carries one.',
 })

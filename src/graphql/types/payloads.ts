@@ -5,6 +5,7 @@ import { Store } from './Store';
 import { UserError } from './UserError';
 
 @ObjectType('StorePayload', {
+  simpleResolvers: true,
   description: 'The store after the change, or why nothing changed (userErrors).',
 })
 export class StorePayload {
@@ -20,6 +21,7 @@ export class StorePayload {
 }
 
 @ObjectType('FbtSyncRulesPayload', {
+  simpleResolvers: true,
   description:
     'The store and its FBT sync rules after the change, or why nothing changed (userErrors).',
 })
@@ -42,6 +44,7 @@ export class FbtSyncRulesPayload {
 }
 
 @ObjectType('OrderPayload', {
+  simpleResolvers: true,
   description: 'The order after the change, or why nothing changed (userErrors).',
 })
 export class OrderPayload {
