@@ -861,7 +861,7 @@ export const rawRequest: fc.Arbitrary<RawRequest> = fc.oneof(
   // Many operations, or many aliased mutations, in one document.
   fc
     .tuple(
-      // Up to the complexity limit (3,333 of these), then past it: refused before they run.
+      // Up to the complexity limit (98 mutations of this cost), then past it: refused before they run.
       fc.oneof(
         { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 8 },
         { arbitrary: fc.constantFrom(3334, 5000), weight: 1 },

@@ -13,12 +13,13 @@ import { seedOrder, seedStore } from './seed';
 let database: TestDatabase;
 let service: GraphqlTestService;
 let storeId: string;
+let orderId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   service = await startGraphqlTestService(database);
   storeId = await seedStore(service.commands, 'limits-shop');
-  await seedOrder(service.commands, storeId, 'L1');
+  orderId = await seedOrder(service.commands, storeId, 'L1');
   await service.caughtUp();
 });
 afterAll(async () => {
@@ -101,6 +102,53 @@ describe('query complexity', () => {
         complexity: expect.any(Number),
       });
     }
+  });
+
+  it('counts each mutation as 100 besides its selection: 98 in one request run, 99 are refused', async () => {
+    // retryOrderSync on an order that has not failed: INVALID_STATE, nothing written.
+    const mutations = (count: number) =>
+      `mutation { ${Array.from(
+        { length: count },
+        (_, i) => `a${i}: retryOrderSync(input: {orderId: "${orderId}"}) { userErrors { code } }`,
+      ).join(' ')} }`;
+    const allowed = await service.query(mutations(98));
+    expect(allowed.body.errors).toBeUndefined();
+    expect(Object.keys(allowed.body.data as object)).toHaveLength(98);
+    const refused = await service.query(mutations(99));
+    expect(refused.status).toBe(400);
+    expect(codes(refused.body)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(refused.body.errors![0]!.extensions).toMatchObject({ complexity: 99 * 102 });
+  });
+
+  it('refuses a document too large to cost, whatever its fields, before any of it runs', async () => {
+    const events = async () =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM events`.execute(database.db))
+        .rows[0]!.n;
+    const before = await events();
+    // 5,000 aliased mutations: more fields than the cost is counted over.
+    const mutations = `mutation { ${Array.from(
+      { length: 5000 },
+      (_, i) =>
+        `a${i}: updateFbtSyncRules(input: {storeId: "${storeId}", mode: SYNC_AND_DEDUCT_INVENTORY, orderTag: "T${i}"}) { userErrors { code } }`,
+    ).join(' ')} }`;
+    // A fragment spread ten times at each of five levels: a small document, 100,000 fields.
+    const levels = [1, 2, 3, 4].map(
+      (n) =>
+        `fragment F${n} on Store { ${Array.from({ length: 10 }, (_, i) => `s${i}: fbtSyncRules { mode } ...F${n + 1}`).join(' ')} }`,
+    );
+    const bomb = `query($id: ID!) { store(id: $id) { ...F1 } }
+      ${levels.join('\n')}
+      fragment F5 on Store { ${Array.from({ length: 10 }, (_, i) => `n${i}: name`).join(' ')} }`;
+    for (const [query, variables] of [
+      [mutations, {}],
+      [bomb, { id: storeId }],
+    ] as const) {
+      const response = await service.query(query, variables);
+      expect(response.status).toBe(400);
+      expect(codes(response.body)).toEqual(['QUERY_TOO_COMPLEX']);
+      expect(response.body.errors![0]!.message).toMatch(/too large to cost/);
+    }
+    expect(await events()).toBe(before);
   });
 
   it('refuses first above 100 as BAD_USER_INPUT, not as a complex query', async () => {

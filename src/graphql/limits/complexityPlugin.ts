@@ -1,11 +1,32 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type DocumentNode, GraphQLError, type GraphQLSchema, Kind, visit } from 'graphql';
+import {
+  type DocumentNode,
+  getVariableValues,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  visit,
+} from 'graphql';
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { ErrorCode } from '../errors';
 import { MAX_PAGE_SIZE } from '../pagination/pageSize';
 
 /** A page of 100 orders with every field, their line items, store and counts fits; pages of pages do not. */
 export const MAX_QUERY_COMPLEXITY = 10_000;
+
+/**
+ * A mutation writes (a command, its events, often a platform call) and runs
+ * after the one before it: each costs this much besides its selection, so
+ * one request holds at most about a hundred of them.
+ */
+export const MUTATION_COST = 100;
+
+/**
+ * Fields counted before a document is refused without a full cost (fragments
+ * spread many times over can make a small document huge).
+ */
+const MAX_COSTED_NODES = 10_000;
 
 /**
  * Every field costs 1, plus what it selects; a list with `first` costs its
@@ -50,7 +71,14 @@ export function complexityPlugin(
   schema: GraphQLSchema,
   maximum = MAX_QUERY_COMPLEXITY,
 ): ApolloServerPlugin {
-  const estimators = [pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })];
+  const mutationType = schema.getMutationType();
+  const mutationEstimator: ComplexityEstimator = ({ type, childComplexity }) =>
+    type === mutationType ? MUTATION_COST + childComplexity : undefined;
+  const estimators = [
+    mutationEstimator,
+    pagedListEstimator,
+    simpleEstimator({ defaultComplexity: 1 }),
+  ];
   const known = new WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>();
 
   function complexityOf(
@@ -69,7 +97,14 @@ export function complexityPlugin(
     ]);
     let cost = entry.costs.get(key);
     if (cost === undefined) {
-      cost = getComplexity({ schema, query: document, variables, operationName, estimators });
+      cost = getComplexity({
+        schema,
+        query: document,
+        variables,
+        operationName,
+        estimators,
+        maxQueryNodes: MAX_COSTED_NODES,
+      });
       if (entry.costs.size >= MAX_COSTS_PER_DOCUMENT) entry.costs.clear();
       entry.costs.set(key, cost);
     }
@@ -81,7 +116,7 @@ export function complexityPlugin(
     async requestDidStart() {
       return {
         // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's hooks return promises
-        async didResolveOperation({ request, document }) {
+        async didResolveOperation({ request, document, operation }) {
           let complexity: number;
           try {
             complexity = complexityOf(
@@ -89,25 +124,39 @@ export function complexityPlugin(
               request.operationName ?? undefined,
               request.variables ?? {},
             );
-          } catch {
+          } catch (error) {
             // Variables that do not fit their types: execution reports that, precisely.
-            return;
+            if (variablesDoNotFit(schema, operation, request.variables ?? {})) return;
+            // Anything else that cannot be costed (more than MAX_COSTED_NODES
+            // fields once fragments are spread) is refused: it must not run uncosted.
+            throw tooComplex(
+              `the query is too large to cost (${(error as Error).message}): ask for fewer items or fewer fields`,
+              { maximumComplexity: maximum },
+            );
           }
           if (complexity > maximum) {
-            throw new GraphQLError(
+            throw tooComplex(
               `the query's complexity is ${complexity}, more than the limit of ${maximum}: ask for fewer items or fewer fields`,
-              {
-                extensions: {
-                  code: ErrorCode.QUERY_TOO_COMPLEX,
-                  complexity,
-                  maximumComplexity: maximum,
-                  http: { status: 400 },
-                },
-              },
+              { complexity, maximumComplexity: maximum },
             );
           }
         },
       };
     },
   };
+}
+
+function tooComplex(message: string, extensions: Record<string, number>): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, ...extensions, http: { status: 400 } },
+  });
+}
+
+function variablesDoNotFit(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode | undefined,
+  variables: Record<string, unknown>,
+): boolean {
+  const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], variables);
+  return coerced.errors !== undefined;
 }
