@@ -1,12 +1,13 @@
 import {
   type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
   Kind,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
   visit,
 } from 'graphql';
-import graphqlDepthLimit from 'graphql-depth-limit';
 
 /** Deep enough for a page of orders with their store's counts; too shallow for store/order/store/... loops. */
 export const MAX_QUERY_DEPTH = 10;
@@ -43,14 +44,71 @@ function wellFormedFragments(document: DocumentNode): boolean {
 }
 
 /**
- * graphql-depth-limit's rule, run only on documents whose fragments are well
- * formed: it follows spreads without checking, so an unknown fragment would
- * crash it and a cycle would recurse forever. Such documents are refused by
- * graphql's own rules (KnownFragmentNames, NoFragmentCycles) instead.
+ * How many fields with a selection deep a selection set reaches (fields whose
+ * name starts with __, introspection, do not count), following fragment
+ * spreads. Each fragment is measured once: a rule that followed every spread
+ * anew took seconds for a one-kilobyte document spreading a fragment twenty
+ * times at each of six levels, with the event loop blocked all along.
+ * Measuring stops past `cap`, so the recursion stays as shallow as the limit.
+ */
+function depthOf(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  measured: Map<string, number>,
+  cap: number,
+): number {
+  let deepest = 0;
+  for (const selection of selectionSet.selections) {
+    let depth = 0;
+    if (selection.kind === Kind.FIELD) {
+      if (selection.selectionSet && !selection.name.value.startsWith('__'))
+        depth = cap <= 0 ? 1 : 1 + depthOf(selection.selectionSet, fragments, measured, cap - 1);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      depth = depthOf(selection.selectionSet, fragments, measured, cap);
+    } else {
+      const name = selection.name.value;
+      let known = measured.get(name);
+      if (known === undefined) {
+        known = depthOf(fragments.get(name)!.selectionSet, fragments, measured, cap);
+        measured.set(name, known);
+      }
+      depth = known;
+    }
+    if (depth > deepest) deepest = depth;
+  }
+  return deepest;
+}
+
+/**
+ * Refuses operations nested more than `maxDepth` fields deep (as
+ * graphql-depth-limit counts and words it). Documents whose fragments are
+ * not well formed (unknown, cyclic) are left to graphql's own rules
+ * (KnownFragmentNames, NoFragmentCycles), which refuse them.
  */
 export function depthLimit(maxDepth = MAX_QUERY_DEPTH): ValidationRule {
-  // Its types say any; it is a validation rule.
-  const rule = graphqlDepthLimit(maxDepth) as ValidationRule;
-  return (context: ValidationContext) =>
-    wellFormedFragments(context.getDocument()) ? rule(context) : {};
+  return (context: ValidationContext) => {
+    const document = context.getDocument();
+    if (!wellFormedFragments(document)) return {};
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of document.definitions)
+      if (definition.kind === Kind.FRAGMENT_DEFINITION)
+        fragments.set(definition.name.value, definition);
+    // A fragment's depth does not depend on where it is spread, so it is
+    // measured once for the whole document. A measure clamped by the cap only
+    // arises where the document already goes past the limit, so the
+    // document's verdict stays exact.
+    const measured = new Map<string, number>();
+    for (const definition of document.definitions) {
+      if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+      if (depthOf(definition.selectionSet, fragments, measured, maxDepth + 1) > maxDepth) {
+        context.reportError(
+          new GraphQLError(
+            `'${definition.name?.value ?? ''}' exceeds maximum operation depth of ${maxDepth}`,
+            { nodes: [definition] },
+          ),
+        );
+      }
+    }
+    return {};
+  };
 }
