@@ -19,12 +19,22 @@ function spreads(selectionSet: SelectionSetNode): string[] {
   return names;
 }
 
-/** Whether every spread names a known fragment and no fragment spreads itself, directly or not. */
-function wellFormedFragments(document: DocumentNode): boolean {
-  const graph = new Map<string, string[]>();
+/** A document's fragment definitions, by name. */
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions)
     if (definition.kind === Kind.FRAGMENT_DEFINITION)
-      graph.set(definition.name.value, spreads(definition.selectionSet));
+      fragments.set(definition.name.value, definition);
+  return fragments;
+}
+
+/** Whether every spread names a known fragment and no fragment spreads itself, directly or not. */
+function wellFormedFragments(
+  document: DocumentNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): boolean {
+  const graph = new Map<string, string[]>();
+  for (const [name, fragment] of fragments) graph.set(name, spreads(fragment.selectionSet));
   const done = new Set<string>();
   const visiting = new Set<string>();
   const acyclic = (name: string): boolean => {
@@ -88,11 +98,8 @@ function depthOf(
 export function depthLimit(maxDepth = MAX_QUERY_DEPTH): ValidationRule {
   return (context: ValidationContext) => {
     const document = context.getDocument();
-    if (!wellFormedFragments(document)) return {};
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of document.definitions)
-      if (definition.kind === Kind.FRAGMENT_DEFINITION)
-        fragments.set(definition.name.value, definition);
+    const fragments = fragmentsOf(document);
+    if (!wellFormedFragments(document, fragments)) return {};
     // A fragment's depth does not depend on where it is spread, so it is
     // measured once for the whole document. A measure clamped by the cap only
     // arises where the document already goes past the limit, so the
