@@ -59,18 +59,25 @@ import { testServiceParts } from '../support/serviceParts';
  * The sync reactor and the inbox worker are left out on purpose: they write
  * in the background, and here every write must be the request's own.
  *
- * FUZZ_RUNS sets the cases per test (default 300); FUZZ_SEED replays a run;
+ * FUZZ_RUNS sets the cases per test (default 300); FUZZ_SEED replays a run
+ * (the file prints its seed before the first test);
  * FUZZ_KEEP_GOING=1 lists every distinct failure of a run instead of
  * shrinking the first; FUZZ_REPORT=1 prints what the answers were, per test
  * (how many accepted, which codes), to see that the fuzz reaches past the
  * first check.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
-const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+/** One seed for the whole file, printed first: a run killed from outside can still be replayed. */
+const SEED =
+  process.env.FUZZ_SEED === undefined
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.FUZZ_SEED);
 const KEEP_GOING = process.env.FUZZ_KEEP_GOING === '1';
 const REPORT = process.env.FUZZ_REPORT === '1';
 /** The only wall-clock limit: a request that takes longer than this has hung. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/** No arbitrary should build a request larger than this (the body limit is 1 MiB). */
+const MAX_GENERATED_BYTES = 16 * 1024 * 1024;
 /** Generous, so a slow machine never fails a test; hangs are caught per request. */
 const TEST_TIMEOUT_MS = 600_000 + RUNS * 2_000;
 
@@ -151,6 +158,9 @@ async function startFuzzTarget(db: TestDatabase): Promise<FuzzTarget> {
 }
 
 beforeAll(async () => {
+  process.stderr.write(
+    `API fuzz: seed ${SEED}, ${RUNS} runs per test (replay: FUZZ_SEED=${SEED})\n`,
+  );
   database = await createTestDatabase();
   target = await startFuzzTarget(database);
   const commands = {
@@ -224,6 +234,9 @@ async function post(
 ): Promise<Exchange> {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const sent = `POST ${route} ${JSON.stringify(headers).slice(0, 300)} (${bytes.length} bytes) ${shorten(bytes.toString('utf8'))}`;
+  // The arbitraries aim a few bytes past the 1 MiB limit; far more means one is unbounded.
+  if (bytes.length > MAX_GENERATED_BYTES)
+    throw new Error(`the fuzz built a ${bytes.length}-byte request: an arbitrary is unbounded`);
   const started = performance.now();
   let response: Response;
   try {
@@ -455,7 +468,7 @@ function summary(): string {
 
 const runOptions = (): fc.Parameters<unknown> => ({
   numRuns: RUNS,
-  ...(SEED === undefined ? {} : { seed: SEED }),
+  seed: SEED,
 });
 
 /**
