@@ -14,6 +14,7 @@ import { replayCommand } from './replayCommand';
 import { tokenCommand, type TokenOptions } from './tokenCommand';
 import { UsageError } from './usageError';
 import { verifyCommand } from './verifyCommand';
+import { failedWebhooksCommand, requeueWebhooksCommand } from './webhooksCommand';
 
 /** Failures an operator can act on: one line, no stack trace. */
 const explained = [
@@ -130,6 +131,24 @@ export function buildProgram(): Command {
     .argument('<order>', 'the order id')
     .action(
       withConfig((config, order: string) => auditCommand(config, commandLogger(config), order)),
+    );
+  const webhooks = program
+    .command('webhooks')
+    .description('TikTok webhooks we accepted and could not apply');
+  webhooks
+    .command('failed')
+    .description('list failed webhooks as NDJSON on stdout, oldest first')
+    .action(withConfig((config) => failedWebhooksCommand(config, commandLogger(config))));
+  webhooks
+    .command('requeue')
+    .description(
+      'queue failed webhooks again (all, or the notification ids given) once the cause is fixed',
+    )
+    .argument('[notificationIds...]', 'only these (default: every failed webhook)')
+    .action(
+      withConfig((config, ids: string[]) =>
+        requeueWebhooksCommand(config, commandLogger(config), ids),
+      ),
     );
   return program;
 }

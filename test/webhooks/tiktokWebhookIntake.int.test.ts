@@ -274,7 +274,7 @@ describe('a status change for an order the service has not seen', () => {
     expect(failed.last_error).toMatch(/API_ERROR: .*36009999: Order query is not allowed/);
     expect(await typesOf('576200000000000005')).toEqual([]);
 
-    expect(await requeueFailedWebhooks(database.db, [notificationId])).toBe(1);
+    expect(await requeueFailedWebhooks(database.db, [notificationId])).toEqual([notificationId]);
     service.webhooks.worker.wake();
     expect(
       await eventually(

@@ -151,7 +151,7 @@ describe('the webhook inbox', () => {
     expect((await claimNextWebhook(database.db, LEASE_MS))?.notification_id).toBe('a2');
     expect(await readWebhookInboxStats(database.db)).toMatchObject({ pending: 1, failed: 1 });
 
-    expect(await requeueFailedWebhooks(database.db)).toBe(1);
+    expect(await requeueFailedWebhooks(database.db)).toEqual(['a1']);
     const requeued = await database.db
       .selectFrom('tiktok_webhook_inbox')
       .selectAll()
