@@ -108,25 +108,44 @@ async function createAsideTables(
   }
 }
 
-/** The aside tables made durable, then given the live tables' secondary indexes. */
+/** Waits for every statement, then fails with the first failure: none is left running. */
+async function settled(work: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * The aside tables made durable, then given the live tables' secondary
+ * indexes. Tables are finished side by side, and a table's indexes are built
+ * side by side (CREATE INDEX takes a lock that does not conflict with
+ * itself): the folding is over, so PostgreSQL has the cores to itself.
+ */
 async function finishAsideTables(
   db: Kysely<Database>,
   projections: readonly Projection[],
 ): Promise<void> {
-  for (const table of tablesOf(projections)) {
-    await sql`ALTER TABLE ${sql.table(`${REBUILD_SCHEMA}.${table}`)} SET LOGGED`.execute(db);
-    const indexes = await sql<{ definition: string }>`
-      SELECT indexdef AS definition FROM pg_indexes
-      WHERE schemaname = 'public' AND tablename = ${table}
-        AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = ${`public.${table}`}::regclass)`.execute(
-      db,
-    );
-    for (const { definition } of indexes.rows) {
-      const aside = definition.replace(` ON public.${table} `, ` ON ${REBUILD_SCHEMA}.${table} `);
-      if (aside === definition) throw new Error(`cannot copy index definition: ${definition}`);
-      await sql.raw(aside).execute(db);
-    }
-  }
+  await settled(
+    tablesOf(projections).map(async (table) => {
+      await sql`ALTER TABLE ${sql.table(`${REBUILD_SCHEMA}.${table}`)} SET LOGGED`.execute(db);
+      const indexes = await sql<{ definition: string }>`
+        SELECT indexdef AS definition FROM pg_indexes
+        WHERE schemaname = 'public' AND tablename = ${table}
+          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = ${`public.${table}`}::regclass)`.execute(
+        db,
+      );
+      await settled(
+        indexes.rows.map(async ({ definition }) => {
+          const aside = definition.replace(
+            ` ON public.${table} `,
+            ` ON ${REBUILD_SCHEMA}.${table} `,
+          );
+          if (aside === definition) throw new Error(`cannot copy index definition: ${definition}`);
+          await sql.raw(aside).execute(db);
+        }),
+      );
+    }),
+  );
 }
 
 async function readProgress(db: Kysely<Database>): Promise<Map<string, Checkpoint> | null> {

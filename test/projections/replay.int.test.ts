@@ -51,6 +51,19 @@ async function queryResults(): Promise<string> {
   });
 }
 
+/** The read-model tables' indexes and durability, as the catalog has them. */
+async function tableShapes(): Promise<string[]> {
+  const tables = allProjections.flatMap((p) => p.tables);
+  const { rows } = await sql<{ shape: string }>`
+    SELECT c.relname || ' ' || c.relpersistence::text || ' ' ||
+      coalesce((SELECT string_agg(i.indexdef, '; ' ORDER BY i.indexname) FROM pg_indexes i
+        WHERE i.schemaname = 'public' AND i.tablename = c.relname), '') AS shape
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relname = ANY(${tables}::text[])
+    ORDER BY c.relname`.execute(database.db);
+  return rows.map((r) => r.shape);
+}
+
 describe('replay, verify', () => {
   it('replays every projection while the runners keep running, with byte-identical query results', async () => {
     const context = commandContext(database.db);
@@ -65,6 +78,7 @@ describe('replay, verify', () => {
     try {
       await caughtUp(database.db, context.eventStore);
       const before = await queryResults();
+      const shapes = await tableShapes();
       const progress: number[] = [];
       // New events keep arriving during the replay; the live runners keep applying them.
       const writing = runScenario(
@@ -82,6 +96,9 @@ describe('replay, verify', () => {
       await writing;
       await caughtUp(database.db, context.eventStore);
       expect(progress.length).toBeGreaterThan(1);
+      // The swapped-in tables are durable and indexed as the migrations made the live ones.
+      expect(await tableShapes()).toEqual(shapes);
+      expect(shapes.join('\n')).toMatch(/^orders p .*orders_by_store_sync_status/m);
 
       const expected = await expectedReadModels(database.db, context.eventStore);
       const actual = await actualReadModels(database.db);
