@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Database } from '../db/schema';
 import { toCheckpoint } from './checkpoint';
 import { WrongExpectedVersion } from './errors';
@@ -29,6 +30,7 @@ interface InsertedRow {
  */
 export async function appendToStream(
   db: Kysely<Database>,
+  run: RunAppend,
   streamId: string,
   events: EventData[],
   expectedVersion: ExpectedVersion,
@@ -47,7 +49,7 @@ export async function appendToStream(
   for (let attempt = 1; ; attempt++) {
     let rows: InsertedRow[];
     try {
-      rows = await insert(db, streamId, types, data, metadata, expectedVersion);
+      rows = await insert(run, streamId, types, data, metadata, expectedVersion);
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       const unconditional = expectedVersion === 'any' || expectedVersion === 'stream_exists';
@@ -68,53 +70,91 @@ export async function appendToStream(
   }
 }
 
-async function insert(
-  db: Kysely<Database>,
+const COLUMNS = 'INSERT INTO events (stream_id, stream_version, type, data, metadata)';
+const RETURNING = 'RETURNING global_position::text, transaction_id::text, stream_version';
+const FROM_ARRAYS =
+  'FROM unnest($3::text[], $4::json[], $5::json[]) WITH ORDINALITY AS e(type, data, metadata, ord)';
+
+/**
+ * The four shapes of an append, as fixed statements with parameters: through
+ * the pool each is prepared once per connection (parsed and planned once),
+ * then only bound and run.
+ */
+const STATEMENTS = {
+  /** One event, no_stream: version 0 collides if the stream exists, so no guard is needed. */
+  oneNew: `${COLUMNS} VALUES ($1, 0, $2, $3::json, $4::json) ${RETURNING}`,
+  /** One event after an exact version, which must exist ($2). */
+  oneAfter: `${COLUMNS} SELECT $1, $2::int + 1, $3, $4::json, $5::json
+    WHERE EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int) ${RETURNING}`,
+  /** Many events after an exact version ($2; -1 for no_stream, which needs no guard). */
+  manyAfter: `${COLUMNS} SELECT $1, $2::int + e.ord::int, e.type, e.data, e.metadata ${FROM_ARRAYS}
+    WHERE $2::int < 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int)
+    ORDER BY e.ord ${RETURNING}`,
+  /** any ($2 false) or stream_exists ($2 true): after whatever version the stream has. */
+  unconditional: `WITH current AS (
+      SELECT coalesce(max(stream_version), -1) AS version FROM events WHERE stream_id = $1
+    )
+    ${COLUMNS} SELECT $1, current.version + e.ord::int, e.type, e.data, e.metadata
+    FROM current, unnest($3::text[], $4::json[], $5::json[]) WITH ORDINALITY AS e(type, data, metadata, ord)
+    WHERE NOT $2::boolean OR current.version >= 0
+    ORDER BY e.ord ${RETURNING}`,
+} as const;
+
+export type AppendStatement = keyof typeof STATEMENTS;
+
+/** Runs one of the append statements and returns its rows. */
+export type RunAppend = (
+  name: AppendStatement,
+  text: string,
+  values: unknown[],
+) => Promise<InsertedRow[]>;
+
+/**
+ * With the pool, statements are named (pg prepares a named statement once per
+ * connection); without it, they go through kysely as they are. The connection
+ * goes back to the pool after a refused statement too (pool.query would close
+ * it: a conflict on a hot stream would cost a new connection); one that broke
+ * is dropped by the pool itself.
+ */
+export function appendRunner(db: Kysely<Database>, pool?: pg.Pool): RunAppend {
+  if (pool) {
+    return async (name, text, values) => {
+      const client = await pool.connect();
+      try {
+        return (await client.query<InsertedRow>({ name: `fbt_append_${name}`, text, values })).rows;
+      } finally {
+        client.release();
+      }
+    };
+  }
+  return async (_name, text, values) =>
+    (await db.executeQuery<InsertedRow>(CompiledQuery.raw(text, values))).rows;
+}
+
+function insert(
+  run: RunAppend,
   streamId: string,
   types: string[],
   data: string[],
   metadata: string[],
   expectedVersion: ExpectedVersion,
 ): Promise<InsertedRow[]> {
-  const returning = sql`RETURNING global_position::text, transaction_id::text, stream_version`;
-
-  if (typeof expectedVersion === 'number' || expectedVersion === 'no_stream') {
-    const first = expectedVersion === 'no_stream' ? 0 : expectedVersion + 1;
-    // An exact version must exist; no_stream needs no guard (version 0 collides if present).
-    const guard =
-      expectedVersion === 'no_stream'
-        ? sql`true`
-        : sql`EXISTS (SELECT 1 FROM events WHERE stream_id = ${streamId} AND stream_version = ${expectedVersion})`;
-    if (types.length === 1) {
-      const result = await sql<InsertedRow>`
-        INSERT INTO events (stream_id, stream_version, type, data, metadata)
-        SELECT ${streamId}, ${first}, ${types[0]}, ${data[0]}::json, ${metadata[0]}::json
-        WHERE ${guard}
-        ${returning}`.execute(db);
-      return result.rows;
-    }
-    const result = await sql<InsertedRow>`
-      INSERT INTO events (stream_id, stream_version, type, data, metadata)
-      SELECT ${streamId}, ${first - 1} + e.ord::int, e.type, e.data, e.metadata
-      FROM unnest(${types}::text[], ${data}::json[], ${metadata}::json[])
-        WITH ORDINALITY AS e(type, data, metadata, ord)
-      WHERE ${guard}
-      ORDER BY e.ord
-      ${returning}`.execute(db);
-    return result.rows;
+  const statement = (name: AppendStatement, values: unknown[]) =>
+    run(name, STATEMENTS[name], values);
+  if (expectedVersion === 'any' || expectedVersion === 'stream_exists') {
+    return statement('unconditional', [
+      streamId,
+      expectedVersion === 'stream_exists',
+      types,
+      data,
+      metadata,
+    ]);
   }
-
-  const mustExist = expectedVersion === 'stream_exists';
-  const result = await sql<InsertedRow>`
-    WITH current AS (
-      SELECT coalesce(max(stream_version), -1) AS version FROM events WHERE stream_id = ${streamId}
-    )
-    INSERT INTO events (stream_id, stream_version, type, data, metadata)
-    SELECT ${streamId}, current.version + e.ord::int, e.type, e.data, e.metadata
-    FROM current, unnest(${types}::text[], ${data}::json[], ${metadata}::json[])
-      WITH ORDINALITY AS e(type, data, metadata, ord)
-    WHERE ${mustExist ? sql`current.version >= 0` : sql`true`}
-    ORDER BY e.ord
-    ${returning}`.execute(db);
-  return result.rows;
+  if (types.length === 1) {
+    return expectedVersion === 'no_stream'
+      ? statement('oneNew', [streamId, types[0], data[0], metadata[0]])
+      : statement('oneAfter', [streamId, expectedVersion, types[0], data[0], metadata[0]]);
+  }
+  const after = expectedVersion === 'no_stream' ? -1 : expectedVersion;
+  return statement('manyAfter', [streamId, after, types, data, metadata]);
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Database } from '../db/schema';
-import { appendToStream } from './appendToStream';
+import { appendRunner, appendToStream } from './appendToStream';
 import { eventQueryRunner, noUpcast, type Upcast } from './eventRow';
 import { checkpointAtPosition, countAfter, headCheckpoint, readAll } from './readAll';
 import { readStream, readStreams } from './readStream';
@@ -41,7 +41,10 @@ export interface EventStore {
 
 export interface EventStoreOptions {
   db: Kysely<Database>;
-  /** The pool behind db: with it, reads take rows as arrays, which is cheaper (see eventQueryRunner). */
+  /**
+   * The pool behind db: with it, reads take rows as arrays (see eventQueryRunner)
+   * and appends run as prepared statements (see appendRunner), which is cheaper.
+   */
   pool?: pg.Pool;
   /** Wake-ups after commits; without them subscriptions only poll. */
   wakeups?: Wakeups;
@@ -59,9 +62,17 @@ export function createEventStore({
   schemaVersionOf = () => 1,
 }: EventStoreOptions): EventStore {
   const run = eventQueryRunner(db, pool);
+  const runAppend = appendRunner(db, pool);
   const store: EventStore = {
     async appendToStream(streamId, events, { expectedVersion }) {
-      const result = await appendToStream(db, streamId, events, expectedVersion, schemaVersionOf);
+      const result = await appendToStream(
+        db,
+        runAppend,
+        streamId,
+        events,
+        expectedVersion,
+        schemaVersionOf,
+      );
       wakeups?.committed();
       return result;
     },

@@ -20,14 +20,27 @@ const event = (type: string, n = 0) => ({
   metadata: { correlationId: `c-${n}` },
 });
 
-async function countEvents(): Promise<number> {
-  const result = await sql<{ n: number }>`SELECT count(*)::int AS n FROM events`.execute(
-    database.db,
-  );
+async function countEventsIn({ db }: TestDatabase): Promise<number> {
+  const result = await sql<{ n: number }>`SELECT count(*)::int AS n FROM events`.execute(db);
   return result.rows[0]!.n;
 }
+const countEvents = () => countEventsIn(database);
 
-describe('appendToStream', () => {
+// Without the pool the statements go through kysely; with it (as the service
+// runs) they are named, prepared statements: both must behave the same.
+describe.each([
+  ['through kysely', false],
+  ['through the pool, as prepared statements', true],
+])('appendToStream %s', (_path, viaPool) => {
+  let database: TestDatabase;
+  let store: EventStore;
+  const countEvents = () => countEventsIn(database);
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = createEventStore({ db: database.db, ...(viaPool ? { pool: database.pool } : {}) });
+  });
+  afterAll(() => database.drop());
+
   it('starts a stream at version 0 with no_stream and returns positions', async () => {
     const result = await store.appendToStream('s-new', [event('A', 1), event('B', 2)], {
       expectedVersion: 'no_stream',
@@ -308,6 +321,31 @@ describe('readAll', () => {
       expect(await es.countAfter(tenth.checkpoint)).toBe(30);
     } finally {
       await fresh.drop();
+    }
+  });
+});
+
+describe('appends through the pool', () => {
+  it('keep their connections when refused: a conflict does not cost a new connection', async () => {
+    const own = await createTestDatabase(4);
+    try {
+      const viaPool = createEventStore({ db: own.db, pool: own.pool });
+      let connections = 0;
+      own.pool.on('connect', () => connections++);
+      await viaPool.appendToStream('kept', [event('A')], { expectedVersion: 'no_stream' });
+      const opened = connections;
+      for (let i = 0; i < 30; i++) {
+        await expect(
+          viaPool.appendToStream('kept', [event('B', i)], { expectedVersion: 'no_stream' }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersion);
+        await expect(
+          viaPool.appendToStream('kept', [event('B', i)], { expectedVersion: 5 }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersion);
+      }
+      expect(connections).toBe(opened);
+      expect((await viaPool.readStream('kept')).currentVersion).toBe(0);
+    } finally {
+      await own.drop();
     }
   });
 });

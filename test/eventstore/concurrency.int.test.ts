@@ -68,14 +68,21 @@ async function readUntil(after: Checkpoint, count: number) {
   return { ids, checkpoint: after };
 }
 
-describe('many writers on one stream', () => {
+describe.each([
+  ['through kysely', false],
+  ['through the pool, as prepared statements', true],
+])('many writers on one stream, %s', (_path, viaPool) => {
+  const writer = () =>
+    viaPool ? createEventStore({ db: database.db, pool: database.pool }) : store;
+  const hot = viaPool ? 'hot-prepared' : 'hot';
+
   it('lets exactly one writer win each version; the others get WrongExpectedVersion', async () => {
-    await store.appendToStream('hot', [{ type: 'Created', data: {} }], {
+    await writer().appendToStream(hot, [{ type: 'Created', data: {} }], {
       expectedVersion: 'no_stream',
     });
     for (let version = 0; version < 5; version++) {
       const writers = Array.from({ length: 32 }, (_, w) =>
-        store.appendToStream('hot', [{ type: 'Written', data: { w, version } }], {
+        writer().appendToStream(hot, [{ type: 'Written', data: { w, version } }], {
           expectedVersion: version,
         }),
       );
@@ -89,15 +96,15 @@ describe('many writers on one stream', () => {
         expect((r.reason as WrongExpectedVersion).actualVersion).toBe(version + 1);
       }
     }
-    const { events } = await store.readStream('hot');
+    const { events } = await writer().readStream(hot);
     expect(events.map((e) => e.streamVersion)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it("appends every writer's event with expectedVersion any, with no hole or duplicate version", async () => {
     await Promise.all(
       Array.from({ length: 40 }, (_, w) =>
-        store.appendToStream(
-          'hot-any',
+        writer().appendToStream(
+          `${hot}-any`,
           [
             { type: 'A', data: { w } },
             { type: 'B', data: { w } },
@@ -106,7 +113,7 @@ describe('many writers on one stream', () => {
         ),
       ),
     );
-    const { events } = await store.readStream('hot-any');
+    const { events } = await writer().readStream(`${hot}-any`);
     expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: 80 }, (_, i) => i));
     // Each writer's two events stay together.
     for (let i = 0; i < 80; i += 2) expect(events[i]!.data).toEqual(events[i + 1]!.data);
