@@ -4,6 +4,7 @@ import { ORDER_STREAM_PREFIX } from '../domain/eventCatalog';
 import type { InventoryDeducted } from '../domain/orderEvents';
 import type { RecordedEvent } from '../eventstore/types';
 import type { Projection } from './projection';
+import type { BulkCopy } from './copyRows';
 import { upsertRows } from './upsertRows';
 
 interface Sum {
@@ -75,7 +76,7 @@ export const inventoryProjection: Projection = {
         const newSums = [...sums.values()];
         marks = [];
         sums = new Map();
-        return async (db: Kysely<Database>, schema: string) => {
+        return async (db: Kysely<Database>, schema: string, copy?: BulkCopy) => {
           const columns = [
             ['order_id', 'text'],
             ['store_id', 'text'],
@@ -90,6 +91,7 @@ export const inventoryProjection: Projection = {
               columns,
               ['order_id'],
               newMarks.slice(i, i + 5000),
+              { copy },
             );
           }
           if (newSums.length === 0) return;

@@ -34,8 +34,8 @@ export const ordersProjection: Projection = {
       takeChanges() {
         const writeRows = rows.takeChanges();
         const writeCounts = counts.takeChanges();
-        return async (db, schema) => {
-          await writeRows(db, schema);
+        return async (db, schema, copy) => {
+          await writeRows(db, schema, copy);
           await writeCounts(db, schema);
         };
       },

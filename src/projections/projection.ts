@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { RecordedEvent } from '../eventstore/types';
+import type { BulkCopy } from './copyRows';
 
 /**
  * A projection's work in progress: the rows it is folding events into, held
@@ -21,12 +22,19 @@ export interface ProjectionWork {
    * them (in the caller's transaction). Folding may go on while they are
    * written: the rows stay held in memory.
    */
-  takeChanges(): (db: Kysely<Database>, schema: string) => Promise<void>;
+  takeChanges(): WriteChanges;
   /** How many rows it holds in memory. */
   readonly held: number;
   /** Lets go of the rows held (all written): they are read again when needed. */
   forget(): void;
 }
+
+/**
+ * Writes a projection's changes in the caller's transaction; with `copy`
+ * (a rebuild's writer), bulk rows go through COPY on that transaction's
+ * connection.
+ */
+export type WriteChanges = (db: Kysely<Database>, schema: string, copy?: BulkCopy) => Promise<void>;
 
 export interface StartOptions {
   /**

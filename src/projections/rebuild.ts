@@ -6,6 +6,7 @@ import { compareCheckpoints, parseCheckpoint, START, toCheckpoint } from '../eve
 import { storeCheckpoint } from '../eventstore/checkpoints';
 import type { EventStore } from '../eventstore/createEventStore';
 import type { Checkpoint, ReadAllResult, RecordedEvent } from '../eventstore/types';
+import { openBulkWriter, type BulkWriter } from './copyRows';
 import { type Projection, projectionCheckpointName, type ProjectionWork } from './projection';
 import { ensureProjectionCheckpoint, lockCheckpoint } from './projectionCheckpoints';
 
@@ -200,13 +201,29 @@ async function catchUp(
   targets: Target[],
   progress?: { events: number; total: number; started: number },
 ): Promise<void> {
+  // Writing overlaps with reading and folding what comes next: the changes are
+  // taken at once, written (with the progress they reach) in a transaction of
+  // their own on the writer's connection, and waited for before the next
+  // write. Inside a transaction (the swap's catch-up) everything goes one
+  // after the other on its connection.
+  const writer = db.isTransaction ? undefined : await openBulkWriter(options.url);
+  try {
+    await readAndWrite(options, db, writer, targets, progress);
+  } finally {
+    await writer?.close();
+  }
+}
+
+async function readAndWrite(
+  options: RebuildOptions,
+  db: Kysely<Database>,
+  writer: BulkWriter | undefined,
+  targets: Target[],
+  progress?: { events: number; total: number; started: number },
+): Promise<void> {
   const { eventStore, batchSize = 5000, writeEvery = 250_000, onProgress } = options;
   const types = [...new Set(targets.flatMap((t) => [...t.types]))];
   const read = (after: Checkpoint) => eventStore.readAll({ after, limit: batchSize, types });
-  // Writing overlaps with reading and folding what comes next: the changes are
-  // taken at once, written (with the progress they reach) in a transaction of
-  // their own, and waited for before the next write. Inside a transaction (the
-  // swap's catch-up) everything goes one after the other on its connection.
   let writing: Promise<void> = Promise.resolve();
   const write = async () => {
     await writing;
@@ -217,12 +234,12 @@ async function catchUp(
     }));
     const commit = async (trx: Kysely<Database>) => {
       for (const { target, folded, write: writeChanges } of changes) {
-        await writeChanges(trx, REBUILD_SCHEMA);
+        await writeChanges(trx, REBUILD_SCHEMA, writer?.copy);
         if (compareCheckpoints(folded, target.at) > 0)
           await writeProgress(trx, target.projection.name, folded);
       }
     };
-    const done = (db.isTransaction ? commit(db) : db.transaction().execute(commit)).then(() => {
+    const done = (writer ? writer.db.transaction().execute(commit) : commit(db)).then(() => {
       for (const { target, folded } of changes) target.at = folded;
     });
     writing = done;
@@ -236,58 +253,67 @@ async function catchUp(
 
   let next: Promise<ReadAllResult> | undefined = read(minCheckpoint(targets.map((t) => t.at)));
   let unwritten = 0;
-  while (next) {
-    const page: ReadAllResult = await next;
-    next = page.hasMore ? read(page.checkpoint) : undefined;
-    const active = targets.filter(
-      (t) => t.until === undefined || compareCheckpoints(t.folded, t.until) < 0,
-    );
-    if (active.length === 0) {
-      // Every projection reached where it was asked to stop; the read ahead is dropped.
-      void next?.catch(() => {});
-      break;
-    }
-    const first = page.events[0];
-    for (const target of active) {
-      // Usually the whole page lies past where the projection stands and before
-      // where it stops: then only the event types need checking.
-      const inside =
-        first !== undefined &&
-        compareCheckpoints(first.checkpoint, target.folded) > 0 &&
-        (target.until === undefined || compareCheckpoints(page.checkpoint, target.until) <= 0);
-      const mine = page.events.filter(
-        (e: RecordedEvent) =>
-          target.types.has(e.type) &&
-          (inside ||
-            (compareCheckpoints(e.checkpoint, target.folded) > 0 &&
-              (target.until === undefined || compareCheckpoints(e.checkpoint, target.until) <= 0))),
+  try {
+    while (next) {
+      const page: ReadAllResult = await next;
+      next = page.hasMore ? read(page.checkpoint) : undefined;
+      const active = targets.filter(
+        (t) => t.until === undefined || compareCheckpoints(t.folded, t.until) < 0,
       );
-      if (mine.length > 0) await target.work.fold(db, REBUILD_SCHEMA, mine);
-      const reached =
-        target.until !== undefined && compareCheckpoints(page.checkpoint, target.until) >= 0
-          ? target.until
-          : page.checkpoint;
-      if (compareCheckpoints(reached, target.folded) > 0) target.folded = reached;
+      if (active.length === 0) {
+        // Every projection reached where it was asked to stop; the read ahead is dropped.
+        void next?.catch(() => {});
+        break;
+      }
+      const first = page.events[0];
+      for (const target of active) {
+        // Usually the whole page lies past where the projection stands and before
+        // where it stops: then only the event types need checking.
+        const inside =
+          first !== undefined &&
+          compareCheckpoints(first.checkpoint, target.folded) > 0 &&
+          (target.until === undefined || compareCheckpoints(page.checkpoint, target.until) <= 0);
+        const mine = page.events.filter(
+          (e: RecordedEvent) =>
+            target.types.has(e.type) &&
+            (inside ||
+              (compareCheckpoints(e.checkpoint, target.folded) > 0 &&
+                (target.until === undefined ||
+                  compareCheckpoints(e.checkpoint, target.until) <= 0))),
+        );
+        if (mine.length > 0) await target.work.fold(db, REBUILD_SCHEMA, mine);
+        const reached =
+          target.until !== undefined && compareCheckpoints(page.checkpoint, target.until) >= 0
+            ? target.until
+            : page.checkpoint;
+        if (compareCheckpoints(reached, target.folded) > 0) target.folded = reached;
+      }
+      unwritten += page.events.length;
+      if (unwritten >= writeEvery) {
+        await write();
+        unwritten = 0;
+      }
+      if (progress) {
+        progress.events += page.events.length;
+        const seconds = (Date.now() - progress.started) / 1000;
+        const rate = seconds > 0 ? progress.events / seconds : 0;
+        onProgress?.({
+          events: progress.events,
+          total: Math.max(progress.total, progress.events),
+          eventsPerSecond: rate,
+          etaSeconds: rate > 0 ? Math.max(0, progress.total - progress.events) / rate : 0,
+        });
+      }
     }
-    unwritten += page.events.length;
-    if (unwritten >= writeEvery) {
-      await write();
-      unwritten = 0;
-    }
-    if (progress) {
-      progress.events += page.events.length;
-      const seconds = (Date.now() - progress.started) / 1000;
-      const rate = seconds > 0 ? progress.events / seconds : 0;
-      onProgress?.({
-        events: progress.events,
-        total: Math.max(progress.total, progress.events),
-        eventsPerSecond: rate,
-        etaSeconds: rate > 0 ? Math.max(0, progress.total - progress.events) / rate : 0,
-      });
-    }
+    await write();
+    await writing;
+  } catch (error) {
+    // A write in flight ends (commits or fails) before the error goes on:
+    // its connection is closed after this returns.
+    await writing.catch(() => {});
+    void next?.catch(() => {});
+    throw error;
   }
-  await write();
-  await writing;
 }
 
 /**

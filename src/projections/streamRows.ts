@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { RecordedEvent } from '../eventstore/types';
+import type { WriteChanges } from './projection';
 import { upsertRows } from './upsertRows';
 
 interface Entry<State> {
@@ -80,22 +81,32 @@ export class StreamRows<State, Row extends { id: string; version: number }> {
   }
 
   /** Snapshots the changed rows now; the returned function writes them. */
-  takeChanges(): (db: Kysely<Database>, schema: string) => Promise<void> {
+  takeChanges(): WriteChanges {
     const { table, toRow, columns, onWrite } = this.options;
-    const rows: object[] = [];
+    // Rows the table does not have yet (none was read back, none written) and
+    // rows it has: with COPY at hand the first are copied straight in.
+    const fresh: object[] = [];
+    const stored: object[] = [];
     for (const entry of this.entries.values()) {
       if (!entry.dirty) continue;
       onWrite?.(entry.stored, entry.state);
-      rows.push(toRow(entry.state, entry.version));
+      (entry.stored === null ? fresh : stored).push(toRow(entry.state, entry.version));
       entry.stored = entry.state;
       entry.dirty = false;
     }
-    return async (db, schema) => {
-      // Large writes go in slices, so one statement's JSON stays a sensible size.
-      for (let i = 0; i < rows.length; i += 5000) {
-        await upsertRows(db, schema, table, columns, ['id'], rows.slice(i, i + 5000), {
-          version: 'version',
-        });
+    return async (db, schema, copy) => {
+      // Large writes go in slices, so one statement stays a sensible size.
+      for (const [rows, isFresh] of [
+        [fresh, true],
+        [stored, false],
+      ] as const) {
+        for (let i = 0; i < rows.length; i += 5000) {
+          await upsertRows(db, schema, table, columns, ['id'], rows.slice(i, i + 5000), {
+            version: 'version',
+            copy,
+            fresh: isFresh,
+          });
+        }
       }
     };
   }
