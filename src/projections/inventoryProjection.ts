@@ -91,7 +91,8 @@ export const inventoryProjection: Projection = {
               columns,
               ['order_id'],
               newMarks.slice(i, i + 5000),
-              { copy },
+              // An order is marked once: `counted` held it, or the table was asked.
+              { copy, fresh: true },
             );
           }
           if (newSums.length === 0) return;
