@@ -50,6 +50,9 @@ export interface BulkWriter {
 
 export async function openBulkWriter(url: string): Promise<BulkWriter> {
   const client = new pg.Client({ connectionString: url });
+  // A connection that breaks fails the write on it, which fails the rebuild;
+  // the 'error' event itself must not bring the process down.
+  client.on('error', () => {});
   await client.connect();
   const lent = {
     query: (text: string, values: unknown[]) => client.query(text, values),
