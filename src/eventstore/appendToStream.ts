@@ -102,12 +102,8 @@ const STATEMENTS = {
 
 export type AppendStatement = keyof typeof STATEMENTS;
 
-/** Runs one of the append statements and returns its rows. */
-export type RunAppend = (
-  name: AppendStatement,
-  text: string,
-  values: unknown[],
-) => Promise<InsertedRow[]>;
+/** Runs one of the append statements with its parameters and returns its rows. */
+export type RunAppend = (name: AppendStatement, values: unknown[]) => Promise<InsertedRow[]>;
 
 /**
  * With the pool, statements are named (pg prepares a named statement once per
@@ -118,17 +114,18 @@ export type RunAppend = (
  */
 export function appendRunner(db: Kysely<Database>, pool?: pg.Pool): RunAppend {
   if (pool) {
-    return async (name, text, values) => {
+    return async (name, values) => {
       const client = await pool.connect();
       try {
+        const text = STATEMENTS[name];
         return (await client.query<InsertedRow>({ name: `fbt_append_${name}`, text, values })).rows;
       } finally {
         client.release();
       }
     };
   }
-  return async (_name, text, values) =>
-    (await db.executeQuery<InsertedRow>(CompiledQuery.raw(text, values))).rows;
+  return async (name, values) =>
+    (await db.executeQuery<InsertedRow>(CompiledQuery.raw(STATEMENTS[name], values))).rows;
 }
 
 function insert(
@@ -139,10 +136,8 @@ function insert(
   metadata: string[],
   expectedVersion: ExpectedVersion,
 ): Promise<InsertedRow[]> {
-  const statement = (name: AppendStatement, values: unknown[]) =>
-    run(name, STATEMENTS[name], values);
   if (expectedVersion === 'any' || expectedVersion === 'stream_exists') {
-    return statement('unconditional', [
+    return run('unconditional', [
       streamId,
       expectedVersion === 'stream_exists',
       types,
@@ -152,9 +147,9 @@ function insert(
   }
   if (types.length === 1) {
     return expectedVersion === 'no_stream'
-      ? statement('oneNew', [streamId, types[0], data[0], metadata[0]])
-      : statement('oneAfter', [streamId, expectedVersion, types[0], data[0], metadata[0]]);
+      ? run('oneNew', [streamId, types[0], data[0], metadata[0]])
+      : run('oneAfter', [streamId, expectedVersion, types[0], data[0], metadata[0]]);
   }
   const after = expectedVersion === 'no_stream' ? -1 : expectedVersion;
-  return statement('manyAfter', [streamId, after, types, data, metadata]);
+  return run('manyAfter', [streamId, after, types, data, metadata]);
 }
