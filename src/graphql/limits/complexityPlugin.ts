@@ -81,11 +81,13 @@ export function complexityPlugin(
   ];
   const known = new WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>();
 
+  /** The operation's cost; undefined when its variables do not fit their types. */
   function complexityOf(
     document: DocumentNode,
+    operation: OperationDefinitionNode | undefined,
     operationName: string | undefined,
     variables: Record<string, unknown>,
-  ): number {
+  ): number | undefined {
     let entry = known.get(document);
     if (entry === undefined) {
       entry = { variables: costVariables(document), costs: new Map() };
@@ -97,6 +99,10 @@ export function complexityPlugin(
     ]);
     let cost = entry.costs.get(key);
     if (cost === undefined) {
+      // Checked before costing, because the costing library collects every
+      // error of the variables, each quoting its value: a list of 400,000 bad
+      // items under the body limit held the event loop for minutes.
+      if (variablesDoNotFit(schema, operation, variables)) return undefined;
       cost = getComplexity({
         schema,
         query: document,
@@ -117,27 +123,24 @@ export function complexityPlugin(
       return {
         // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's hooks return promises
         async didResolveOperation({ request, document, operation }) {
-          // Variables that do not fit their types: execution reports that,
-          // precisely (at most 50 errors). Checked before costing, because the
-          // costing library collects every error of the variables, each
-          // quoting its value: a list of 400,000 bad items under the body
-          // limit held the event loop for minutes.
-          if (variablesDoNotFit(schema, operation, request.variables ?? {})) return;
-          let complexity: number;
+          let complexity: number | undefined;
           try {
             complexity = complexityOf(
               document,
+              operation,
               request.operationName ?? undefined,
               request.variables ?? {},
             );
           } catch (error) {
-            // Anything else that cannot be costed (more than MAX_COSTED_NODES
+            // An operation that cannot be costed (more than MAX_COSTED_NODES
             // fields once fragments are spread) is refused: it must not run uncosted.
             throw tooComplex(
               `the query is too large to cost (${(error as Error).message}): ask for fewer items or fewer fields`,
               { maximumComplexity: maximum },
             );
           }
+          // Variables that do not fit their types: execution reports that, precisely (at most 50 errors).
+          if (complexity === undefined) return;
           if (complexity > maximum) {
             throw tooComplex(
               `the query's complexity is ${complexity}, more than the limit of ${maximum}: ask for fewer items or fewer fields`,
