@@ -46,6 +46,8 @@ export interface Config {
   dataDir: string;
   /** development shows stack traces in GraphQL errors; nothing else does. */
   nodeEnv: string;
+  /** Memory for the GraphQL response cache, in MiB; 0 turns it off. */
+  graphqlCacheMb: number;
 }
 
 const projectRoot = path.resolve(
@@ -67,17 +69,18 @@ function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-function positiveInteger(
+function wholeNumber(
   env: NodeJS.ProcessEnv,
   name: string,
   fallback: number,
   max: number,
+  min = 1,
 ): number {
   const text = nonEmpty(env, name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new ConfigError(name, `must be a whole number from 1 to ${max}, got ${text}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got ${text}`);
   }
   return value;
 }
@@ -155,13 +158,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tiktokAccessToken: nonEmpty(env, 'TIKTOK_ACCESS_TOKEN'),
     logLevel: logLevel as LogLevel,
     sync: {
-      platformTimeoutMs: positiveInteger(env, 'PLATFORM_TIMEOUT_MS', 10_000, 600_000),
-      maxAttempts: positiveInteger(env, 'SYNC_MAX_ATTEMPTS', 8, 1000),
-      retryBaseMs: positiveInteger(env, 'SYNC_RETRY_BASE_MS', 2_000, 3_600_000),
-      retryMaxMs: positiveInteger(env, 'SYNC_RETRY_MAX_MS', 300_000, 86_400_000),
-      concurrency: positiveInteger(env, 'SYNC_CONCURRENCY', 12, 256),
+      platformTimeoutMs: wholeNumber(env, 'PLATFORM_TIMEOUT_MS', 10_000, 600_000),
+      maxAttempts: wholeNumber(env, 'SYNC_MAX_ATTEMPTS', 8, 1000),
+      retryBaseMs: wholeNumber(env, 'SYNC_RETRY_BASE_MS', 2_000, 3_600_000),
+      retryMaxMs: wholeNumber(env, 'SYNC_RETRY_MAX_MS', 300_000, 86_400_000),
+      concurrency: wholeNumber(env, 'SYNC_CONCURRENCY', 12, 256),
     },
     dataDir: path.resolve(nonEmpty(env, 'DATA_DIR') ?? path.join(projectRoot, '.data')),
     nodeEnv: nonEmpty(env, 'NODE_ENV') ?? 'production',
+    graphqlCacheMb: wholeNumber(env, 'GRAPHQL_CACHE_MB', 32, 4096, 0),
   };
 }

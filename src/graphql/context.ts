@@ -5,6 +5,7 @@ import type { CommandContext } from '../commands/commandContext';
 import type { Database } from '../db/schema';
 import type { EventStore } from '../eventstore/createEventStore';
 import { createLoaders, type Loaders } from './loaders';
+import { type CacheTicket, markingLogReads } from './responseCache/responseCache';
 
 /** What the API reads from and writes to, shared by every request. */
 export interface GraphqlServices {
@@ -20,14 +21,26 @@ export interface GraphqlContext {
   services: GraphqlServices;
   /** Carried by the events the request's commands append. */
   correlationId: string;
+  /** What the response cache learns from this request, when it looks at it. */
+  cacheTicket?: CacheTicket;
 }
 
-export function createGraphqlContext(services: GraphqlServices, viewer: Viewer): GraphqlContext {
+export function createGraphqlContext(
+  shared: GraphqlServices,
+  viewer: Viewer,
+  cacheTicket?: CacheTicket,
+): GraphqlContext {
+  // Every read of the event log, by a loader, a resolver or a command, marks the answer as not cacheable.
+  const services =
+    cacheTicket === undefined
+      ? shared
+      : { ...shared, eventStore: markingLogReads(shared.eventStore, cacheTicket) };
   return {
     viewer,
     loaders: createLoaders(services),
     services,
     correlationId: randomUUID(),
+    ...(cacheTicket === undefined ? {} : { cacheTicket }),
   };
 }
 

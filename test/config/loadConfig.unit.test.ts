@@ -18,8 +18,14 @@ describe('configuration', () => {
         retryMaxMs: 300_000,
         concurrency: 12,
       },
+      graphqlCacheMb: 32,
     });
     expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it('turns the GraphQL response cache off with GRAPHQL_CACHE_MB=0', () => {
+    expect(loadConfig({ GRAPHQL_CACHE_MB: '0' }).graphqlCacheMb).toBe(0);
+    expect(loadConfig({ GRAPHQL_CACHE_MB: '256' }).graphqlCacheMb).toBe(256);
   });
 
   it('names the variable of a bad value', () => {
@@ -30,6 +36,8 @@ describe('configuration', () => {
       [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
       [{ SHOPIFY_ADMIN_API_URL: 'ftp://x/{shop}' }, 'SHOPIFY_ADMIN_API_URL'],
       [{ SYNC_CONCURRENCY: 'many' }, 'SYNC_CONCURRENCY'],
+      [{ GRAPHQL_CACHE_MB: '-1' }, 'GRAPHQL_CACHE_MB'],
+      [{ GRAPHQL_CACHE_MB: '1.5' }, 'GRAPHQL_CACHE_MB'],
     ];
     for (const [env, variable] of bad) {
       expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -914,6 +914,18 @@ const FOUND: Array<[string, () => Promise<Exchange>, 'graphql' | 'webhook']> = [
     'graphql',
   ],
   [
+    // Fastify parses JSON this deep, but writing it back out overflows the
+    // stack: the response cache keyed on the written-out body and answered 500.
+    'variables nested 100,000 arrays deep (the response cache writes its key out)',
+    () =>
+      post(
+        '/graphql',
+        `{"query": "query($id: ID!) { store(id: $id) { id } }", "variables": {"id": ${'['.repeat(100_000)}1${']'.repeat(100_000)}}}`,
+        { 'content-type': 'application/json', authorization: bearer() },
+      ),
+    'graphql',
+  ],
+  [
     'an automatic persisted query whose hash does not match its query',
     () =>
       post(
