@@ -253,6 +253,18 @@ async function serveForBench(): Promise<void> {
   installProjections(parts);
   await installGraphql(parts);
   await parts.app.listen({ port: 0, host: '127.0.0.1' });
+  // The same API with the response cache off, on a Fastify instance of its own.
+  const uncached: ServiceParts = {
+    ...parts,
+    config: { ...config, graphqlCacheMb: 0 },
+    app: Fastify({
+      loggerInstance: httpLog,
+      bodyLimit: MAX_BODY_BYTES,
+      logController: new LogController({ disableRequestLogging: true }),
+    }),
+  };
+  await installGraphql(uncached);
+  await uncached.app.listen({ port: 0, host: '127.0.0.1' });
   const baseline = createServer(
     (request, response) => void baselineHandler(database.db, parts.eventStore)(request, response),
   );
@@ -263,15 +275,28 @@ async function serveForBench(): Promise<void> {
     (server.address() as AddressInfo).port;
   process.send!({
     graphql: `http://127.0.0.1:${port(parts.app.server)}/graphql`,
+    uncached: `http://127.0.0.1:${port(uncached.app.server)}/graphql`,
     baseline: `http://127.0.0.1:${port(baseline)}`,
   });
-  // The parent asks how much CPU this process has used, to put a cost on each request.
+  // The parent asks how much CPU this process has used, to put a cost on each
+  // request, and what the response cache has done.
   process.on('message', (message) => {
     if (message === 'cpu') process.send!({ cpuMicros: process.cpuUsage() });
+    if (message === 'cache')
+      void (async () => {
+        const metric = parts.registry.getSingleMetric(
+          'fbt_sync_graphql_response_cache_lookups_total',
+        );
+        const counts: Record<string, number> = {};
+        for (const { labels, value } of (await metric!.get()).values)
+          counts[String(labels.result)] = value;
+        process.send!({ cache: counts });
+      })();
   });
   process.once('disconnect', () => {
     void (async () => {
       baseline.close();
+      await uncached.app.close();
       await parts.app.close();
       for (const stop of stops.reverse()) await stop();
       await wakeups.close();
@@ -391,6 +416,14 @@ interface Target {
   body(i: number): string;
 }
 
+/** What the child's response cache has done so far, by result (hit, miss, bypass). */
+async function cacheOf(child: ChildProcess): Promise<Record<string, number>> {
+  const reply = once(child, 'message') as Promise<[{ cache: Record<string, number> }]>;
+  child.send('cache');
+  const [{ cache }] = await reply;
+  return cache;
+}
+
 /** CPU microseconds the child process has used so far. */
 async function cpuOf(child: ChildProcess): Promise<number> {
   const reply = once(child, 'message') as Promise<[{ cpuMicros: NodeJS.CpuUsage }]>;
@@ -448,11 +481,17 @@ export async function graphqlBench(server: BenchServer, quick: boolean): Promise
     env: { ...process.env, BENCH_DATABASE_URL: database.url, FBT_GRAPHQL_BENCH_SERVER: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const [urls] = (await once(child, 'message')) as [{ graphql: string; baseline: string }];
+  const [urls] = (await once(child, 'message')) as [
+    { graphql: string; uncached: string; baseline: string },
+  ];
   const rows: Row[] = [];
   try {
-    const graphql = (query: string, variables: (i: number) => unknown): Target => ({
-      url: urls.graphql,
+    const graphql = (
+      query: string,
+      variables: (i: number) => unknown,
+      url = urls.graphql,
+    ): Target => ({
+      url,
       headers: { authorization: `Bearer ${token}` },
       body: (i) => JSON.stringify({ query, variables: variables(i) }),
     });
@@ -465,7 +504,7 @@ export async function graphqlBench(server: BenchServer, quick: boolean): Promise
     // A different order each time, in a fixed scatter over the whole set.
     const orderAt = (i: number) => seeded.orderIds[(i * 7919) % seeded.orderIds.length]!;
     /** A new order each time (the GraphQL side and the baseline never record the same one). */
-    const newOrder = (side: string, n: number) => ({
+    const newOrder = (side: string, n: number): RecordTikTokOrderInput => ({
       storeId: storeAt(n),
       tiktokOrderId: `${side}${n}`,
       fulfillmentType: n % 2 ? 'FULFILLED_BY_TIKTOK' : 'FULFILLED_BY_SELLER',
@@ -475,25 +514,77 @@ export async function graphqlBench(server: BenchServer, quick: boolean): Promise
       placedAt: new Date().toISOString(),
     });
     let recorded = 0;
+    /** While a case runs: orders recorded through the commands, as webhooks would, 20 a second. */
+    const recordingInBackground = () => {
+      const context: CommandContext = {
+        eventStore: createDomainEventStore(database.db),
+        now: () => new Date(),
+        metadata: { correlationId: 'bench-background', actor: 'bench' },
+      };
+      let sent = 0;
+      let written = 0;
+      let failure: Error | undefined;
+      const timer = setInterval(() => {
+        recordTikTokOrder(context, newOrder('w', sent++)).then(
+          () => (written += 1),
+          (error: unknown) =>
+            (failure ??= error instanceof Error ? error : new Error(String(error))),
+        );
+      }, 50);
+      return () => {
+        clearInterval(timer);
+        if (failure !== undefined) throw failure;
+        return written;
+      };
+    };
 
-    const cases = [
+    interface Case {
+      name: string;
+      ours: Target;
+      baseline: Target;
+      target: boolean;
+      connections: number[];
+      /** Started before the case's runs, stopped after them. */
+      during?: () => () => number;
+    }
+    const ordersPage = (url?: string) => graphql(ORDERS_PAGE, (i) => ({ id: storeAt(i) }), url);
+    const ordersPageBare = bare('/orders-page', (i) => ({ id: storeAt(i) }));
+    const cases: Case[] = [
       {
         name: `orders page of ${PAGE_SIZE} with store and counts`,
-        ours: graphql(ORDERS_PAGE, (i) => ({ id: storeAt(i) })),
-        baseline: bare('/orders-page', (i) => ({ id: storeAt(i) })),
+        ours: ordersPage(),
+        baseline: ordersPageBare,
         target: true,
+        connections: [8, 32, 128],
+      },
+      {
+        name: `orders page of ${PAGE_SIZE} with store and counts, response cache off`,
+        ours: ordersPage(urls.uncached),
+        baseline: ordersPageBare,
+        target: false,
+        connections: [8, 32, 128],
+      },
+      {
+        name: `orders page of ${PAGE_SIZE} with store and counts, while 20 orders/s are recorded`,
+        ours: ordersPage(),
+        baseline: ordersPageBare,
+        target: false,
+        connections: [32],
+        during: recordingInBackground,
       },
       {
         name: 'one order with its history',
         ours: graphql(ORDER_HISTORY, (i) => ({ id: orderAt(i) })),
         baseline: bare('/order', (i) => ({ id: orderAt(i) })),
         target: false,
+        connections: [8, 32, 128],
       },
       {
         name: 'recordTikTokOrder',
         ours: graphql(RECORD_ORDER, () => ({ input: newOrder('g', recorded++) })),
         baseline: bare('/record', () => ({ input: newOrder('b', recorded++) })),
         target: false,
+        connections: [8, 32, 128],
       },
     ];
 
@@ -514,79 +605,73 @@ export async function graphqlBench(server: BenchServer, quick: boolean): Promise
         });
         return response.json();
       };
-      const ours = await post(
-        urls.graphql,
-        { query, variables: { id } },
-        {
-          authorization: `Bearer ${token}`,
-        },
-      );
       const theirs = await post(`${urls.baseline}${path}`, { id }, {});
-      if (!isDeepStrictEqual(ours, theirs))
-        throw new Error(`${name}: the baseline does not answer what the API answers`);
+      for (const url of [urls.graphql, urls.uncached]) {
+        const ours = await post(
+          url,
+          { query, variables: { id } },
+          { authorization: `Bearer ${token}` },
+        );
+        if (!isDeepStrictEqual(ours, theirs))
+          throw new Error(`${name}: the baseline does not answer what the API answers`);
+      }
     }
 
     const seconds = quick ? 2 : 6;
     for (const benchCase of cases) {
-      // Warm both: JIT, the pool's connections, PostgreSQL's caches.
-      await load(child, benchCase.ours, 8, quick ? 1 : 2);
-      await load(child, benchCase.baseline, 8, quick ? 1 : 2);
-      for (const connections of [8, 32, 128]) {
-        const run = (target: Target) => load(child, target, connections, seconds);
-        const baseline1 = await run(benchCase.baseline);
-        const ours1 = await run(benchCase.ours);
-        const ours2 = await run(benchCase.ours);
-        const baseline = best(baseline1, await run(benchCase.baseline));
-        const ours = best(ours1, ours2);
-        const ratio = ours.perSecond / baseline.perSecond;
-        const targeted = benchCase.target && connections === 32;
-        rows.push({
-          case: `${benchCase.name}, ${connections} connections`,
-          unit: 'requests/s',
-          value: ours.perSecond,
-          p50Ms: ours.p50Ms,
-          p99Ms: ours.p99Ms,
-          baseline: {
-            name: 'bare node:http, same SQL and JSON',
-            value: baseline.perSecond,
-            p50Ms: baseline.p50Ms,
-            p99Ms: baseline.p99Ms,
-          },
-          ratio,
-          note: `server CPU per request: ${ours.cpuMsPerRequest.toFixed(2)} ms, baseline ${baseline.cpuMsPerRequest.toFixed(2)} ms`,
-          ...(targeted
-            ? {
-                target: '>= 0.5x baseline, p99 < 20 ms',
-                met: ratio >= 0.5 && ours.p99Ms < 20,
-              }
-            : {}),
-        });
-        if (targeted) {
-          // Flat out, 32 connections queue behind each other on two cores: the
-          // latency is the queue (connections / throughput). At a steady rate
-          // that both servers keep up with, it is the request's own time.
-          const rate = Math.round(0.4 * baseline.perSecond);
-          const steady = (target: Target) => load(child, target, connections, seconds, rate);
-          const oursSteady = await steady(benchCase.ours);
-          const baselineSteady = await steady(benchCase.baseline);
+      const stop = benchCase.during?.();
+      try {
+        // Warm both: JIT, the pool's connections, PostgreSQL's caches.
+        await load(child, benchCase.ours, 8, quick ? 1 : 2);
+        await load(child, benchCase.baseline, 8, quick ? 1 : 2);
+        for (const connections of benchCase.connections) {
+          const run = (target: Target) => load(child, target, connections, seconds);
+          const baseline1 = await run(benchCase.baseline);
+          const cacheBefore = await cacheOf(child);
+          const ours1 = await run(benchCase.ours);
+          const ours2 = await run(benchCase.ours);
+          const cacheAfter = await cacheOf(child);
+          const baseline = best(baseline1, await run(benchCase.baseline));
+          const ours = best(ours1, ours2);
+          const ratio = ours.perSecond / baseline.perSecond;
+          const targeted = benchCase.target && connections === 32;
+          const hits = (cacheAfter.hit ?? 0) - (cacheBefore.hit ?? 0);
+          const looked =
+            hits +
+            (cacheAfter.miss ?? 0) -
+            (cacheBefore.miss ?? 0) +
+            (cacheAfter.bypass ?? 0) -
+            (cacheBefore.bypass ?? 0);
           rows.push({
-            case: `${benchCase.name}, ${connections} connections at a steady ${rate} requests/s (0.4x the baseline's peak)`,
+            case: `${benchCase.name}, ${connections} connections`,
             unit: 'requests/s',
-            value: oursSteady.perSecond,
-            p50Ms: oursSteady.p50Ms,
-            p99Ms: oursSteady.p99Ms,
+            value: ours.perSecond,
+            p50Ms: ours.p50Ms,
+            p99Ms: ours.p99Ms,
             baseline: {
-              name: 'bare node:http at the same rate',
-              value: baselineSteady.perSecond,
-              p50Ms: baselineSteady.p50Ms,
-              p99Ms: baselineSteady.p99Ms,
+              name: 'bare node:http, same SQL and JSON',
+              value: baseline.perSecond,
+              p50Ms: baseline.p50Ms,
+              p99Ms: baseline.p99Ms,
             },
-            ratio: baselineSteady.p99Ms / oursSteady.p99Ms,
-            note: 'ratio of p99 latencies (baseline / ours)',
-            target: 'p99 < 20 ms',
-            met: oursSteady.p99Ms < 20,
+            ratio,
+            note:
+              `server CPU per request: ${ours.cpuMsPerRequest.toFixed(2)} ms, baseline ${baseline.cpuMsPerRequest.toFixed(2)} ms` +
+              (looked > 0
+                ? `; answered from the response cache: ${((100 * hits) / looked).toFixed(1)}%`
+                : '; response cache: not looked at'),
+            ...(targeted
+              ? {
+                  target: '>= 0.5x baseline, p99 < 20 ms',
+                  met: ratio >= 0.5 && ours.p99Ms < 20,
+                }
+              : {}),
           });
         }
+      } finally {
+        const written = stop?.();
+        if (written !== undefined)
+          rows[rows.length - 1]!.note += `; ${written} orders recorded in the background`;
       }
     }
   } finally {
@@ -595,7 +680,7 @@ export async function graphqlBench(server: BenchServer, quick: boolean): Promise
   }
   return {
     name: 'graphql',
-    description: `POST /graphql (Fastify, Apollo Server 5, type-graphql, JWT verified per request, DataLoader) under autocannon against a bare node:http handler that runs the same statements and writes the same JSON (no auth, no GraphQL, no framework), both in one child process on the same pool; ${orders.toLocaleString('en-US')} orders in 4 stores, projections running. Best of two runs each; the note gives the server process's CPU time per request, which machine noise moves less than throughput.`,
+    description: `POST /graphql (Fastify, Apollo Server 5, type-graphql, JWT verified per request, DataLoader) under autocannon against a bare node:http handler that runs the same statements and writes the same JSON (no auth, no GraphQL, no framework, no cache), both in one child process on the same pool; ${orders.toLocaleString('en-US')} orders in 4 stores, projections running. The API runs as served, with its response cache: the pages of the 4 stores repeat, so they are answered from it while the read models stay where they are, after one read of the read models' version; the rows "response cache off" run the same API without it, and "while 20 orders/s are recorded" keep the projections changing the read models during the runs. Order history is read from the log and never cached; mutations never are. Best of two runs each; the note gives the server process's CPU time per request, which machine noise moves less than throughput.`,
     rows,
   };
 }
