@@ -29,6 +29,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Config {
   /** Unset means the embedded default database under dataDir. */
   databaseUrl: string | undefined;
+  /** Connections the service's pool opens at most (besides one each for LISTEN and leader elections). */
+  databasePoolSize: number;
   port: number;
   host: string;
   /** Unset means generated once and kept under dataDir. */
@@ -140,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     databaseUrl,
+    databasePoolSize: wholeNumber(env, 'DATABASE_POOL_SIZE', 16, 1000),
     port,
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
     authSecret,

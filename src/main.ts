@@ -48,7 +48,7 @@ export async function startService(
   config: Config,
   log: Logger = createLogger(config),
 ): Promise<Service> {
-  const database = await openDatabase(config, log);
+  const database = await openDatabase(config, log, config.databasePoolSize);
   const stops: Array<() => Promise<void>> = [() => database.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse())

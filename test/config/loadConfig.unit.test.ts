@@ -6,6 +6,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       databaseUrl: undefined,
+      databasePoolSize: 16,
       port: 4000,
       host: '127.0.0.1',
       platform: 'sandbox',
@@ -37,6 +38,7 @@ describe('configuration', () => {
       [{ SHOPIFY_ADMIN_API_URL: 'ftp://x/{shop}' }, 'SHOPIFY_ADMIN_API_URL'],
       [{ SYNC_CONCURRENCY: 'many' }, 'SYNC_CONCURRENCY'],
       [{ GRAPHQL_CACHE_MB: '-1' }, 'GRAPHQL_CACHE_MB'],
+      [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
       [{ GRAPHQL_CACHE_MB: '1.5' }, 'GRAPHQL_CACHE_MB'],
     ];
     for (const [env, variable] of bad) {

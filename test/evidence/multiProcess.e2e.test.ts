@@ -62,6 +62,8 @@ it(`three serve processes, one SIGKILLed and restarted under load: ${ORDERS} ord
     AUTH_SECRET,
     PLATFORM: 'sandbox',
     DATA_DIR: tempDataDir(),
+    // Three processes beside the other test files' databases: within the server's max_connections.
+    DATABASE_POOL_SIZE: '10',
   };
   const started = Date.now();
   processes.push(
