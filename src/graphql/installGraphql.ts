@@ -109,10 +109,19 @@ export async function installGraphql(
       }
       arrival.cacheTicket = found;
     }
-    const body = await execute.call(this, request, reply);
-    if (cache !== undefined && arrival.cacheTicket !== undefined)
-      cache.remember(arrival.cacheTicket, reply.statusCode, body, reply.getHeader('content-type'));
-    return body;
+    let body: string | void = undefined;
+    try {
+      body = await execute.call(this, request, reply);
+      return body;
+    } finally {
+      if (cache !== undefined && arrival.cacheTicket !== undefined)
+        cache.remember(
+          arrival.cacheTicket,
+          reply.statusCode,
+          body,
+          reply.getHeader('content-type'),
+        );
+    }
   });
   return apollo;
 }

@@ -114,4 +114,17 @@ describe('the response cache', () => {
     expect(again).toEqual(first);
     expect(counted.statements).toEqual([expect.stringMatching(/FROM subscription_checkpoints/)]);
   });
+
+  it('runs eight identical requests arriving together once', async () => {
+    const PAGE = `query($id: ID!) { store(id: $id) { orderCounts { pending }
+      orders(first: 7) { edges { node { id } } } } }`;
+    counted.statements.length = 0;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => cached.query(PAGE, { id: bigStore })),
+    );
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    const reads = counted.statements.filter((s) => !/FROM subscription_checkpoints/.test(s));
+    // The store, its page of orders, its counts: once, not eight times.
+    expect(reads).toHaveLength(3);
+  });
 });

@@ -110,4 +110,35 @@ describe('the response cache', () => {
     for (const request of [batch, text])
       expect(await cache.lookup(request as unknown as FastifyRequest, admin)).toBeUndefined();
   });
+
+  it('runs one of several identical requests at the same version; the others get its answer', async () => {
+    const cache = createResponseCache({
+      maxBytes: 1 << 20,
+      readVersion: () => Promise.resolve('v'),
+    });
+    const first = cache.lookup(requestOf('{ a }'), admin);
+    const second = cache.lookup(requestOf('{ a }'), admin);
+    const third = cache.lookup(requestOf('{ a }'), admin);
+    const leader = await first;
+    expect(leader).toBeInstanceOf(CacheTicket);
+    // The leader runs; the two others wait for it.
+    const ticket = leader as CacheTicket;
+    ticket.isQuery = true;
+    ticket.succeeded = true;
+    cache.remember(ticket, 200, 'A', 'application/json');
+    expect(await second).toEqual({ body: 'A', contentType: 'application/json' });
+    expect(await third).toEqual({ body: 'A', contentType: 'application/json' });
+  });
+  it('lets the waiting requests run themselves when the one they waited for failed', async () => {
+    const cache = createResponseCache({
+      maxBytes: 1 << 20,
+      readVersion: () => Promise.resolve('v'),
+    });
+    const leader = (await cache.lookup(requestOf('{ b }'), admin)) as CacheTicket;
+    const waiting = cache.lookup(requestOf('{ b }'), admin);
+    await tick();
+    leader.isQuery = true;
+    cache.remember(leader, 500, undefined, undefined); // it threw
+    expect(await waiting).toBeInstanceOf(CacheTicket);
+  });
 });

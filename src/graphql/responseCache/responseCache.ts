@@ -18,6 +18,8 @@ export class CacheTicket {
   readsLog = false;
   /** The answer has no errors. */
   succeeded = false;
+  /** Set when identical requests at the same version wait for this one's answer. */
+  flight?: Flight;
 
   constructor(
     /** The operation's name and text: what the cache learns a request's kind by. */
@@ -38,6 +40,13 @@ interface Entry extends CachedAnswer {
   version: string;
 }
 
+/** A request running at a version; identical requests at that version wait for its answer. */
+interface Flight {
+  version: string;
+  answer: Promise<CachedAnswer | undefined>;
+  settle(answer: CachedAnswer | undefined): void;
+}
+
 export interface ResponseCache {
   /**
    * The stored answer to this request if the read models have not changed
@@ -45,7 +54,10 @@ export interface ResponseCache {
    * request is not one the cache looks at (not a JSON body with a query).
    */
   lookup(request: FastifyRequest, viewer: Viewer): Promise<CachedAnswer | CacheTicket | undefined>;
-  /** After the request ran: keeps its answer if the ticket allows. */
+  /**
+   * After the request ran (or failed: body undefined), always: keeps its
+   * answer if the ticket allows, and hands it to identical requests waiting.
+   */
   remember(ticket: CacheTicket, status: number, body: unknown, contentType: unknown): void;
 }
 
@@ -110,9 +122,10 @@ export function createResponseCache({
     sizeCalculation: (entry, key) => key.length + entry.body.length + 64,
   });
   const notCacheable = new LRUCache<string, true>({ max: KNOWN_TEXTS });
+  const flights = new Map<string, Flight>();
   const lookups = new Counter({
     name: 'fbt_sync_graphql_response_cache_lookups_total',
-    help: 'POST /graphql requests by what the response cache did: hit (answered from the cache), miss (ran, and may be kept), bypass (ran; a mutation, a log read, or the version could not be read).',
+    help: 'POST /graphql requests by what the response cache did: hit (answered from the cache, or by an identical request running at the same version), miss (ran, and may be kept), bypass (ran; a mutation, a log read, or the version could not be read).',
     labelNames: ['result'],
     registers: registry ? [registry] : [],
   });
@@ -143,25 +156,49 @@ export function createResponseCache({
         lookups.inc({ result: 'hit' });
         return { body: entry.body, contentType: entry.contentType };
       }
+      // Right after the read models move, every client asks again at once:
+      // one request per answer runs, the identical ones wait for it.
+      const running = flights.get(key);
+      if (running !== undefined && running.version === version) {
+        const answer = await running.answer;
+        if (answer !== undefined) {
+          lookups.inc({ result: 'hit' });
+          return answer;
+        }
+      }
       lookups.inc({ result: 'miss' });
-      return new CacheTicket(textKey, key, version);
+      const ticket = new CacheTicket(textKey, key, version);
+      if (running === undefined || running.version !== version) {
+        let settle!: Flight['settle'];
+        const answer = new Promise<CachedAnswer | undefined>((resolve) => (settle = resolve));
+        ticket.flight = { version, answer, settle };
+        flights.set(key, ticket.flight);
+      }
+      return ticket;
     },
 
     remember(ticket, status, body, contentType) {
+      let answer: CachedAnswer | undefined;
       if (!ticket.isQuery || ticket.readsLog) {
         notCacheable.set(ticket.textKey, true);
-        return;
+      } else {
+        // A text first seen reading the log (a store not yet projected) is looked at again.
+        notCacheable.delete(ticket.textKey);
+        if (
+          ticket.version !== undefined &&
+          ticket.succeeded &&
+          status === 200 &&
+          typeof body === 'string' &&
+          typeof contentType === 'string'
+        ) {
+          answer = { body, contentType };
+          entries.set(ticket.key, { ...answer, version: ticket.version });
+        }
       }
-      // A text first seen reading the log (a store not yet projected) is looked at again.
-      notCacheable.delete(ticket.textKey);
-      if (
-        ticket.version !== undefined &&
-        ticket.succeeded &&
-        status === 200 &&
-        typeof body === 'string' &&
-        typeof contentType === 'string'
-      ) {
-        entries.set(ticket.key, { version: ticket.version, body, contentType });
+      const { flight } = ticket;
+      if (flight !== undefined) {
+        if (flights.get(ticket.key) === flight) flights.delete(ticket.key);
+        flight.settle(answer);
       }
     },
   };
