@@ -69,8 +69,9 @@ export interface ResponseCacheOptions {
   registry?: Registry;
 }
 
-/** Operation texts remembered as not cacheable (mutations, history, events). */
+/** Operation texts remembered as not cacheable (mutations, history, events): how many, and their characters in all. */
 const KNOWN_TEXTS = 1000;
+const KNOWN_TEXT_CHARS = 4 * 1024 * 1024;
 
 const scopeOf = (viewer: Viewer) => (viewer.role === 'admin' ? 'admin' : `store:${viewer.storeId}`);
 
@@ -121,7 +122,11 @@ export function createResponseCache({
     // Characters, as a stand-in for bytes: close for the ASCII of JSON answers.
     sizeCalculation: (entry, key) => key.length + entry.body.length + 64,
   });
-  const notCacheable = new LRUCache<string, true>({ max: KNOWN_TEXTS });
+  const notCacheable = new LRUCache<string, true>({
+    max: KNOWN_TEXTS,
+    maxSize: KNOWN_TEXT_CHARS,
+    sizeCalculation: (_, text) => text.length + 1,
+  });
   const flights = new Map<string, Flight>();
   const lookups = new Counter({
     name: 'fbt_sync_graphql_response_cache_lookups_total',
