@@ -23,6 +23,7 @@ import { orderStreamId } from '../src/domain/eventCatalog';
 import type { EventStore } from '../src/eventstore/createEventStore';
 import { createWakeups } from '../src/eventstore/wakeups';
 import { installGraphql } from '../src/graphql/installGraphql';
+import { responseCacheLookups } from '../src/graphql/responseCache/responseCache';
 import { orderCursor } from '../src/graphql/pagination/cursors';
 import { createMetricsRegistry } from '../src/http/metrics';
 import { MAX_BODY_BYTES, type ServiceParts } from '../src/main';
@@ -235,6 +236,13 @@ async function serveForBench(): Promise<void> {
   const wakeups = createWakeups({ url: databaseUrl });
   const stops: Array<() => Promise<void>> = [];
   const httpLog: FastifyBaseLogger = benchLog;
+  // As src/main.ts builds it.
+  const newApp = () =>
+    Fastify({
+      loggerInstance: httpLog,
+      bodyLimit: MAX_BODY_BYTES,
+      logController: new LogController({ disableRequestLogging: true }),
+    });
   const parts: ServiceParts = {
     config,
     log: benchLog,
@@ -242,12 +250,7 @@ async function serveForBench(): Promise<void> {
     wakeups,
     eventStore: createDomainEventStore(database.db, wakeups, database.pool),
     registry: createMetricsRegistry(),
-    // As src/main.ts builds it.
-    app: Fastify({
-      loggerInstance: httpLog,
-      bodyLimit: MAX_BODY_BYTES,
-      logController: new LogController({ disableRequestLogging: true }),
-    }),
+    app: newApp(),
     onStop: (stop) => stops.push(stop),
   };
   installProjections(parts);
@@ -257,11 +260,7 @@ async function serveForBench(): Promise<void> {
   const uncached: ServiceParts = {
     ...parts,
     config: { ...config, graphqlCacheMb: 0 },
-    app: Fastify({
-      loggerInstance: httpLog,
-      bodyLimit: MAX_BODY_BYTES,
-      logController: new LogController({ disableRequestLogging: true }),
-    }),
+    app: newApp(),
   };
   await installGraphql(uncached);
   await uncached.app.listen({ port: 0, host: '127.0.0.1' });
@@ -283,15 +282,7 @@ async function serveForBench(): Promise<void> {
   process.on('message', (message) => {
     if (message === 'cpu') process.send!({ cpuMicros: process.cpuUsage() });
     if (message === 'cache')
-      void (async () => {
-        const metric = parts.registry.getSingleMetric(
-          'fbt_sync_graphql_response_cache_lookups_total',
-        );
-        const counts: Record<string, number> = {};
-        for (const { labels, value } of (await metric!.get()).values)
-          counts[String(labels.result)] = value;
-        process.send!({ cache: counts });
-      })();
+      void responseCacheLookups(parts.registry).then((cache) => process.send!({ cache }));
   });
   process.once('disconnect', () => {
     void (async () => {
@@ -416,19 +407,20 @@ interface Target {
   body(i: number): string;
 }
 
-/** What the child's response cache has done so far, by result (hit, miss, bypass). */
-async function cacheOf(child: ChildProcess): Promise<Record<string, number>> {
-  const reply = once(child, 'message') as Promise<[{ cache: Record<string, number> }]>;
-  child.send('cache');
-  const [{ cache }] = await reply;
-  return cache;
+/** Sends the child a question and waits for its reply. */
+async function ask<Reply>(child: ChildProcess, question: string): Promise<Reply> {
+  const reply = once(child, 'message') as Promise<[Reply]>;
+  child.send(question);
+  return (await reply)[0];
 }
+
+/** What the child's response cache has done so far, by result (hit, miss, bypass). */
+const cacheOf = async (child: ChildProcess) =>
+  (await ask<{ cache: Record<string, number> }>(child, 'cache')).cache;
 
 /** CPU microseconds the child process has used so far. */
 async function cpuOf(child: ChildProcess): Promise<number> {
-  const reply = once(child, 'message') as Promise<[{ cpuMicros: NodeJS.CpuUsage }]>;
-  child.send('cpu');
-  const [{ cpuMicros }] = await reply;
+  const { cpuMicros } = await ask<{ cpuMicros: NodeJS.CpuUsage }>(child, 'cpu');
   return cpuMicros.user + cpuMicros.system;
 }
 

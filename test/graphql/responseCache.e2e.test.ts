@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { recordTikTokOrderStatus } from '../../src/commands/orderCommands';
 import { updateFbtSyncRules } from '../../src/commands/storeCommands';
+import { responseCacheLookups } from '../../src/graphql/responseCache/responseCache';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   admin,
@@ -19,22 +20,11 @@ interface PageData {
   store: { orders: { totalCount: number; edges: Array<{ node: { tiktokOrderId: string } }> } };
 }
 
-/** What the cache has done so far, by result (hit, miss, bypass). */
-async function lookups(service: GraphqlTestService): Promise<Record<string, number>> {
-  const metric = service.parts.registry.getSingleMetric(
-    'fbt_sync_graphql_response_cache_lookups_total',
-  );
-  const counted: Record<string, number> = { hit: 0, miss: 0, bypass: 0 };
-  for (const { labels, value } of (await metric?.get())?.values ?? [])
-    counted[String(labels.result)] = value;
-  return counted;
-}
-
 /** How the counters moved while `run` ran. */
 async function counting(service: GraphqlTestService, run: () => Promise<unknown>) {
-  const before = await lookups(service);
+  const before = await responseCacheLookups(service.parts.registry);
   await run();
-  const after = await lookups(service);
+  const after = await responseCacheLookups(service.parts.registry);
   return {
     hit: after.hit! - before.hit!,
     miss: after.miss! - before.miss!,

@@ -69,6 +69,17 @@ export interface ResponseCacheOptions {
   registry?: Registry;
 }
 
+const LOOKUPS_METRIC = 'fbt_sync_graphql_response_cache_lookups_total';
+
+/** What the response cache of this registry has done so far: lookups by result (hit, miss, bypass). */
+export async function responseCacheLookups(registry: Registry): Promise<Record<string, number>> {
+  const counted: Record<string, number> = { hit: 0, miss: 0, bypass: 0 };
+  for (const { labels, value } of (await registry.getSingleMetric(LOOKUPS_METRIC)?.get())?.values ??
+    [])
+    counted[String(labels.result)] = value;
+  return counted;
+}
+
 /** Operation texts remembered as not cacheable (mutations, history, events): how many, and their characters in all. */
 const KNOWN_TEXTS = 1000;
 const KNOWN_TEXT_CHARS = 4 * 1024 * 1024;
@@ -129,7 +140,7 @@ export function createResponseCache({
   });
   const flights = new Map<string, Flight>();
   const lookups = new Counter({
-    name: 'fbt_sync_graphql_response_cache_lookups_total',
+    name: LOOKUPS_METRIC,
     help: 'POST /graphql requests by what the response cache did: hit (answered from the cache, or by an identical request running at the same version), miss (ran, and may be kept), bypass (ran; a mutation, a log read, or the version could not be read).',
     labelNames: ['result'],
     registers: registry ? [registry] : [],
