@@ -50,6 +50,8 @@ export interface Config {
   nodeEnv: string;
   /** Memory for the GraphQL response cache, in MiB; 0 turns it off. */
   graphqlCacheMb: number;
+  /** How long a query waits at most for the read models to hold the writes committed before it arrived; 0: never waits. */
+  readConsistencyWaitMs: number;
 }
 
 const projectRoot = path.resolve(
@@ -170,5 +172,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(nonEmpty(env, 'DATA_DIR') ?? path.join(projectRoot, '.data')),
     nodeEnv: nonEmpty(env, 'NODE_ENV') ?? 'production',
     graphqlCacheMb: wholeNumber(env, 'GRAPHQL_CACHE_MB', 32, 4096, 0),
+    readConsistencyWaitMs: wholeNumber(env, 'READ_CONSISTENCY_WAIT_MS', 2000, 60_000, 0),
   };
 }

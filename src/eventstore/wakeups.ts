@@ -22,10 +22,12 @@ export interface Wakeups {
 
 export interface WakeupsOptions {
   url: string;
+  /** The NOTIFY channel (default fbt_events, the event log's). */
+  channel?: string;
   onError?: (error: Error) => void;
 }
 
-export function createWakeups({ url, onError }: WakeupsOptions): Wakeups {
+export function createWakeups({ url, channel = CHANNEL, onError }: WakeupsOptions): Wakeups {
   const listeners = new Set<() => void>();
   let closed = false;
   let notifier: pg.Client | undefined;
@@ -56,7 +58,7 @@ export function createWakeups({ url, onError }: WakeupsOptions): Wakeups {
     client.on('notification', wakeAll);
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${channel}`);
       if (closed) return void client.end().catch(() => {});
       listener = client;
       // Anything may have been committed while we were not listening.
@@ -98,7 +100,7 @@ export function createWakeups({ url, onError }: WakeupsOptions): Wakeups {
           await client.connect();
           notifier = client;
         }
-        await notifier.query(`NOTIFY ${CHANNEL}`);
+        await notifier.query(`NOTIFY ${channel}`);
       } while (queued && !closed);
     } catch (error) {
       // Readers of other processes fall back to their slow poll.

@@ -23,6 +23,8 @@ export interface GraphqlContext {
   correlationId: string;
   /** What the response cache learns from this request, when it looks at it. */
   cacheTicket?: CacheTicket;
+  /** The query runs on read models that had not caught up with the writes before it (the wait ran out). */
+  readModelsBehind?: boolean;
 }
 
 export function createGraphqlContext(

@@ -17,7 +17,18 @@ import { createFormatError } from './formatError';
 import { complexityPlugin } from './limits/complexityPlugin';
 import { depthLimit } from './limits/depthLimit';
 import { wellFormedTextPlugin } from './edge/wellFormedText';
-import { readModelsVersion, sharedReading } from './responseCache/readModelsVersion';
+import { sharedReading } from './responseCache/readModelsVersion';
+import { createWakeups } from '../eventstore/wakeups';
+import { READ_MODELS_CHANNEL } from '../projections/projectionCheckpoints';
+import {
+  createConsistentReads,
+  READ_CONSISTENCY_HEADER,
+  readConsistencyOf,
+  type ReadGate,
+  readModelsBehindPlugin,
+} from './consistency/consistentReads';
+import { readModelsReading } from './consistency/readModelsReading';
+import { createReadNeeds } from './consistency/readNeeds';
 import {
   CacheTicket,
   createResponseCache,
@@ -30,6 +41,8 @@ interface Arrival {
   /** Why the token was refused. */
   authError?: Error;
   cacheTicket?: CacheTicket;
+  /** The query ran on read models that had not caught up with the writes before it. */
+  readModelsBehind?: boolean;
 }
 
 /**
@@ -43,7 +56,7 @@ interface Arrival {
 export async function installGraphql(
   parts: Pick<
     ServiceParts,
-    'config' | 'log' | 'database' | 'eventStore' | 'app' | 'onStop' | 'registry'
+    'config' | 'log' | 'database' | 'wakeups' | 'eventStore' | 'app' | 'onStop' | 'registry'
   >,
 ): Promise<ApolloServer<GraphqlContext>> {
   const { config, app, database, eventStore } = parts;
@@ -62,6 +75,7 @@ export async function installGraphql(
     validationRules: [depthLimit()],
     plugins: [
       responseCachePlugin(),
+      readModelsBehindPlugin(),
       wellFormedTextPlugin(),
       complexityPlugin(schema),
       serviceUnavailableStatus,
@@ -74,20 +88,65 @@ export async function installGraphql(
   await apollo.start();
   parts.onStop(() => apollo.stop());
 
+  // One statement, shared by concurrent requests, tells both where the read
+  // models stand (the cache's version) and whether they hold the log's head.
+  const reading = sharedReading(() => readModelsReading(database.db));
   const cache =
     config.graphqlCacheMb > 0
       ? createResponseCache({
           maxBytes: config.graphqlCacheMb * 1024 * 1024,
-          readVersion: sharedReading(() => readModelsVersion(database.db)),
+          readVersion: async () => (await reading()).version,
           registry: parts.registry,
         })
       : undefined;
+  const readNeeds = createReadNeeds();
+  const consistentReads = (() => {
+    if (config.readConsistencyWaitMs === 0) return undefined;
+    const moved = createWakeups({
+      url: database.url,
+      channel: READ_MODELS_CHANNEL,
+      onError: (error) =>
+        log.warn({ err: error }, 'read-model wake-up connection failed; waiting queries poll'),
+    });
+    const reads = createConsistentReads({
+      read: reading,
+      onReadModelsMoved: (listener) => moved.onWake(listener),
+      wakeProjections: () => parts.wakeups.committed(),
+      waitMs: config.readConsistencyWaitMs,
+      registry: parts.registry,
+    });
+    parts.onStop(async () => {
+      reads.stop();
+      await moved.close();
+    });
+    return reads;
+  })();
+
+  /** Waits, for a query that reads what earlier writes changed, until the read models hold them. */
+  const gate = async (request: FastifyRequest): Promise<ReadGate | undefined> => {
+    const body = request.body as { query?: unknown; operationName?: unknown } | null;
+    if (consistentReads === undefined || typeof body?.query !== 'string') return undefined;
+    const need = readNeeds(
+      body.query,
+      typeof body.operationName === 'string' ? body.operationName : undefined,
+    );
+    if (need === 'none') return undefined;
+    try {
+      return await consistentReads.await(need);
+    } catch {
+      return undefined; // the database is out of reach: the request itself will say so
+    }
+  };
+
   const arrivals = new WeakMap<FastifyRequest, Arrival>();
   const execute = fastifyApolloHandler(apollo, {
     context: (request) => {
-      const { viewer, authError, cacheTicket } = arrivals.get(request) ?? {};
+      const { viewer, authError, cacheTicket, readModelsBehind } = arrivals.get(request) ?? {};
       if (viewer !== undefined)
-        return Promise.resolve(createGraphqlContext(services, viewer, cacheTicket));
+        return Promise.resolve({
+          ...createGraphqlContext(services, viewer, cacheTicket),
+          ...(readModelsBehind ? { readModelsBehind } : {}),
+        });
       return Promise.reject(authError ?? new Error('POST /graphql ran without its token checked'));
     },
   });
@@ -100,9 +159,19 @@ export async function installGraphql(
       if (error instanceof AuthenticationFailed) arrival.authError = unauthenticated(error.message);
       else arrival.authError = error instanceof Error ? error : new Error(String(error));
     }
+    const consistency = readConsistencyOf(request.headers[READ_CONSISTENCY_HEADER]);
+    if (consistency instanceof Error) {
+      void reply.code(400).header('content-type', 'application/json; charset=utf-8');
+      return JSON.stringify({
+        errors: [{ message: consistency.message, extensions: { code: 'BAD_REQUEST' } }],
+      });
+    }
     arrivals.set(request, arrival);
+    const read =
+      arrival.viewer === undefined || consistency === 'eventual' ? undefined : await gate(request);
+    if (read?.behind) arrival.readModelsBehind = true;
     if (cache !== undefined && arrival.viewer !== undefined) {
-      const found = await cache.lookup(request, arrival.viewer);
+      const found = await cache.lookup(request, arrival.viewer, read);
       if (found !== undefined && !(found instanceof CacheTicket)) {
         void reply.header('content-type', found.contentType);
         return found.body;

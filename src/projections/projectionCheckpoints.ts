@@ -6,6 +6,17 @@ import type { Checkpoint } from '../eventstore/types';
 import type { Projection } from './projection';
 import { projectionCheckpointName } from './projection';
 
+/** The NOTIFY channel on which a projection batch or a replay's swap says the read models moved. */
+export const READ_MODELS_CHANNEL = 'fbt_read_models';
+
+/**
+ * Tells every API process, at the commit of the caller's transaction, that
+ * the read models moved: queries waiting to read their own writes look again.
+ */
+export async function announceReadModelsMoved(trx: Kysely<Database>): Promise<void> {
+  await sql`SELECT pg_notify(${READ_MODELS_CHANNEL}, '')`.execute(trx);
+}
+
 /** Creates the checkpoint row of a projection's live tables if it is missing. */
 export async function ensureProjectionCheckpoint(
   db: Kysely<Database>,

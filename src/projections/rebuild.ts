@@ -8,7 +8,11 @@ import type { EventStore } from '../eventstore/createEventStore';
 import type { Checkpoint, ReadAllResult, RecordedEvent } from '../eventstore/types';
 import { openBulkWriter, type BulkWriter } from './copyRows';
 import { type Projection, projectionCheckpointName, type ProjectionWork } from './projection';
-import { ensureProjectionCheckpoint, lockCheckpoint } from './projectionCheckpoints';
+import {
+  announceReadModelsMoved,
+  ensureProjectionCheckpoint,
+  lockCheckpoint,
+} from './projectionCheckpoints';
 
 /** Past this many rows held in memory, a rebuild lets them go once they are written. */
 const MAX_ROWS_HELD = 1_000_000;
@@ -386,6 +390,7 @@ export async function replayProjections(
         await storeCheckpoint(trx, projectionCheckpointName(target.projection.name), target.at);
       }
       swappedAt = minCheckpoint(targets.map((t) => t.at));
+      await announceReadModelsMoved(trx);
     });
     await sql`DROP SCHEMA ${sql.id(RETIRED_SCHEMA)} CASCADE`.execute(db);
     await sql`DROP SCHEMA ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(db);

@@ -8,6 +8,7 @@ import type { EventStore } from '../eventstore/createEventStore';
 import { allProjections } from './allProjections';
 import { applyBatch, type Projection, projectionCheckpointName } from './projection';
 import {
+  announceReadModelsMoved,
   ensureProjectionCheckpoint,
   lockCheckpoint,
   projectionStatuses,
@@ -104,6 +105,7 @@ export function startProjectionRunners({
                 throw new CheckpointMoved(projection.name);
               if (events.length > 0) await applyBatch(projection, trx, 'public', events);
               await storeCheckpoint(trx, checkpointName, checkpoint);
+              await announceReadModelsMoved(trx);
             }),
         });
         await untilAborted(lost);

@@ -170,7 +170,7 @@ async function listenConnections(db: Kysely<Database>, name: string): Promise<Ma
 // three projections and the sync queue subscribe at once), keeps only the last,
 // and close() never ends the others. Each database outage repeats it when the
 // subscriptions start again.
-it('serve holds one LISTEN connection for event wake-ups, not one per subscription', async () => {
+it('serve holds one LISTEN connection for event wake-ups, not one per subscription (nor per waiting query)', async () => {
   const database = await createTestDatabase(2);
   cleanups.push(() => database.drop());
   const { serve, client } = await serveOn(database.url, 'evidence-listen');
@@ -184,6 +184,8 @@ it('serve holds one LISTEN connection for event wake-ups, not one per subscripti
   const listening = await listenConnections(database.db, serve.name);
   expect(Object.fromEntries(listening)).toEqual({
     'LISTEN fbt_events': 1,
+    // The queries waiting to read their own writes share one, whatever their number.
+    'LISTEN fbt_read_models': 1,
     'LISTEN fbt_tiktok_webhook_inbox': 1,
   });
 }, 60_000);

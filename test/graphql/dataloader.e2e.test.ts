@@ -65,14 +65,20 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** The statements one request runs. */
+/**
+ * The statements one request's execution runs, after the one reading that
+ * checks the read models hold every write before it (read-your-writes).
+ */
 async function statementsOf(query: string, variables: Record<string, unknown>): Promise<string[]> {
   // Warm: the pool's connections are open, so only the request's own statements are counted.
   await api.query('{ stores(first: 1) { totalCount } }');
   counted.statements.length = 0;
   const response = await api.query(query, variables);
   expect(response.body.errors).toBeUndefined();
-  return [...counted.statements];
+  expect(response.body.extensions).toBeUndefined();
+  const [reading, ...execution] = counted.statements;
+  expect(reading).toMatch(/FROM subscription_checkpoints/);
+  return execution;
 }
 
 describe('DataLoader: one statement per field, not per parent', () => {

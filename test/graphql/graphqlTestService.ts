@@ -21,6 +21,7 @@ export interface GraphqlResponse<Data = Record<string, unknown>> {
       path?: Array<string | number>;
       extensions?: Record<string, unknown> & { code?: string };
     }>;
+    extensions?: Record<string, unknown>;
   };
 }
 

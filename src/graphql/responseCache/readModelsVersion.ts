@@ -1,7 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { allProjections } from '../../projections/allProjections';
-import { projectionCheckpointName } from '../../projections/projection';
+import { readModelsReading } from '../consistency/readModelsReading';
 
 /**
  * Where the live read models stand, as one string that changes whenever any
@@ -11,11 +10,7 @@ import { projectionCheckpointName } from '../../projections/projection';
  * So two equal readings mean the read models have not changed in between.
  */
 export async function readModelsVersion(db: Kysely<Database>): Promise<string> {
-  const names = allProjections.map((p) => projectionCheckpointName(p.name));
-  const result = await sql<{ version: string | null }>`
-    SELECT string_agg(name || '@' || xmin::text || ':' || global_position::text, ' ' ORDER BY name) AS version
-    FROM subscription_checkpoints WHERE name = ANY(${names}::text[])`.execute(db);
-  return result.rows[0]?.version ?? '';
+  return (await readModelsReading(db)).version;
 }
 
 /**

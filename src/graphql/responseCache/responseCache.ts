@@ -53,7 +53,16 @@ export interface ResponseCache {
    * since it was stored; else a ticket to run it with; undefined when the
    * request is not one the cache looks at (not a JSON body with a query).
    */
-  lookup(request: FastifyRequest, viewer: Viewer): Promise<CachedAnswer | CacheTicket | undefined>;
+  lookup(
+    request: FastifyRequest,
+    viewer: Viewer,
+    /**
+     * Where the read models stand for this request, when the caller has read
+     * it already; `behind`: they had not caught up with the writes before the
+     * request, so its answer is neither looked up nor kept.
+     */
+    known?: { version: string; behind: boolean },
+  ): Promise<CachedAnswer | CacheTicket | undefined>;
   /**
    * After the request ran (or failed: body undefined), always: keeps its
    * answer if the ticket allows, and hands it to identical requests waiting.
@@ -147,7 +156,7 @@ export function createResponseCache({
   });
 
   return {
-    async lookup(request, viewer) {
+    async lookup(request, viewer, known) {
       const body = request.body;
       if (!isGraphqlBody(body)) return undefined;
       if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return undefined;
@@ -155,13 +164,13 @@ export function createResponseCache({
       const textKey = `${operationName}\n${body.query}`;
       const key = keyOf(viewer, request.headers.accept, body);
       if (key === undefined) return undefined;
-      if (notCacheable.has(textKey)) {
+      if (notCacheable.has(textKey) || known?.behind) {
         lookups.inc({ result: 'bypass' });
         return new CacheTicket(textKey, key, undefined);
       }
       let version: string;
       try {
-        version = await readVersion();
+        version = known?.version ?? (await readVersion());
       } catch {
         // The request itself will say what is wrong with the database.
         lookups.inc({ result: 'bypass' });
