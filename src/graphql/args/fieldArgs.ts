@@ -38,7 +38,7 @@ export class EventsArgs {
   @Field(() => String, {
     nullable: true,
     description:
-      "Read after this event: a global position (a previous page's lastPosition) or a checkpoint (as `fbt-sync export` prints). From the start when omitted.",
+      "Read after this event: a global position (a previous page's lastPosition) or an event's checkpoint (RecordedEvent.checkpoint, as `fbt-sync export` prints it). From the start when omitted.",
   })
   after?: string | null;
 

@@ -12,7 +12,7 @@ import { ProjectionStatus } from '../types/ProjectionStatus';
 @Resolver()
 export class EventQueries {
   @Query(() => EventPage, {
-    description: `The global event log in position order, for audit and replay tools. Admin only. \`first\` is 1 to ${MAX_PAGE_SIZE}.`,
+    description: `The global event log in commit order, for audit and replay tools; never skips or repeats an event across pages. Admin only. \`first\` is 1 to ${MAX_PAGE_SIZE}.`,
   })
   events(
     @Args(() => EventsArgs) { after, first, streamId, types }: EventsArgs,

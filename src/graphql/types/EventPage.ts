@@ -3,7 +3,7 @@ import { RecordedEvent } from './RecordedEvent';
 
 @ObjectType('EventPage', {
   simpleResolvers: true,
-  description: 'A page of the global event log, in position order.',
+  description: 'A page of the global event log, in commit order.',
 })
 export class EventPage {
   @Field(() => [RecordedEvent], { description: 'The matching events, oldest first.' })
