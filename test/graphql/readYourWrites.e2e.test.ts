@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ServeProcess, startServe, tempDataDir } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { signAdminToken } from '../support/graphqlClient';
 import {
   AUTH_SECRET,
   type GraphqlResponse,
@@ -16,17 +16,7 @@ import {
  * database; every read goes to the process the write did not go to half the
  * time.
  */
-const base64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
-function adminToken(): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const claims = base64url(
-    JSON.stringify({ sub: 'ryw', role: 'admin', iat: now, exp: now + 3600 }),
-  );
-  const signature = createHmac('sha256', AUTH_SECRET).update(`${header}.${claims}`).digest();
-  return `${header}.${claims}.${base64url(signature)}`;
-}
-const TOKEN = adminToken();
+const TOKEN = signAdminToken(AUTH_SECRET, 'ryw');
 
 async function post<Data>(
   url: string,
