@@ -278,7 +278,7 @@ describe('read-your-writes across two serve processes, under a background load o
     }
     expect(fresh).toBe(ROUNDS);
     expect(loaded).toBeGreaterThan(0);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('stalled projections', () => {
