@@ -20,6 +20,7 @@ import {
   parse,
   validate,
 } from 'graphql';
+import { createOrderLife } from './fakeShopifyOrderLife';
 
 /**
  * A stand-in for Shopify's Admin GraphQL API, 2025-01, on a local port.
@@ -33,7 +34,14 @@ import {
  *
  * Valid documents run through graphql-js `execute` against that schema with
  * the few root fields we implement: `orders` and `productVariants` (searching
- * `source_identifier:` and `sku:`) and `orderCreate`.
+ * `source_identifier:` and `sku:`), `order(id:)`, `job(id:)`, `orderCreate`,
+ * and what follows an order's sync: `orderCancel` (a job, as in 2025-01: it
+ * runs at the fake's next request, or `cancelJobDelayMs` later),
+ * `refundCreate`, `fulfillmentOrderHold`, `fulfillmentOrderReleaseHold` and
+ * `orderMarkAsPaid`. Each refuses with userErrors what Shopify refuses: a
+ * second cancellation, a refund past what a line or the order has left, a
+ * CANCEL restock of shipped units, a second hold with one handle, marking a
+ * paid order paid. Restocks go back to the variants' inventoryQuantity.
  *
  * Rate limit: one leaky bucket per shop, like Shopify's, but with a fixed cost
  * per operation instead of Shopify's calculated cost (2 per query, 10 per
@@ -70,6 +78,14 @@ export interface FakeShopifyOptions {
   mutationCost?: number;
   /** Milliseconds since the epoch; lets a test drive the bucket's refill. */
   now?: () => number;
+  /** How long after orderCancel its job applies (at the first request from then on); default 0. */
+  cancelJobDelayMs?: number;
+  /**
+   * Refuse to cancel an order with fulfilled units, as Shopify's REST API has
+   * since 2018 (whether GraphQL's orderCancel does is not documented);
+   * default false.
+   */
+  refuseCancellingFulfilled?: boolean;
 }
 
 export interface FakeVariant {
@@ -92,6 +108,53 @@ export interface FakeLineItem {
   price: string | null;
   currencyCode: string | null;
   requiresShipping: boolean;
+  /** Units shipped: all of them for an order created FULFILLED. */
+  fulfilledQuantity: number;
+  /** Units refunded (or cancelled) that had not shipped, and that had. */
+  refundedUnfulfilled: number;
+  refundedFulfilled: number;
+}
+
+export interface FakeTransaction {
+  id: string;
+  kind: string;
+  status: string;
+  gateway: string | null;
+  /** Decimal string. */
+  amount: string;
+  parentId: string | null;
+}
+
+export interface FakeRefund {
+  id: string;
+  note: string | null;
+  createdAt: string;
+  lines: { lineItemId: string; quantity: number; restockType: string; restocked: boolean }[];
+  transactions: FakeTransaction[];
+}
+
+export interface FakeFulfillmentHold {
+  id: string;
+  handle: string;
+  reason: string;
+  reasonNotes: string | null;
+  /** Whether the app calling placed it (the adapter); false for the merchant's or another app's. */
+  heldByRequestingApp: boolean;
+}
+
+export interface FakeFulfillmentOrder {
+  id: string;
+  status: 'OPEN' | 'ON_HOLD' | 'CLOSED' | 'CANCELLED';
+  holds: FakeFulfillmentHold[];
+}
+
+/** orderCancel's arguments, as coerced. */
+export interface FakeCancellation {
+  reason: string;
+  restock: boolean;
+  refund: boolean;
+  notifyCustomer: boolean;
+  staffNote: string | null;
 }
 
 export interface FakeOrder {
@@ -111,6 +174,16 @@ export interface FakeOrder {
   input: Record<string, unknown> | null;
   /** The orderCreate `options` argument as coerced. */
   options: Record<string, unknown> | null;
+  transactions: FakeTransaction[];
+  refunds: FakeRefund[];
+  fulfillmentOrders: FakeFulfillmentOrder[];
+  /** Set when the cancellation job has run. */
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  /** The arguments of the orderCancel that cancelled it (or is about to). */
+  cancellation: FakeCancellation | null;
+  /** The cancellation job, until it has run. */
+  pendingCancelJob: string | null;
 }
 
 export type FakeFault =
@@ -123,8 +196,9 @@ export type FakeFault =
   /** Destroy the connection without an answer. */
   | { kind: 'drop' }
   /**
-   * Apply the request (create the order), then say nothing until the server
-   * closes: the answer is lost, not the order. Outcome 'applied-then-hung'.
+   * Apply the request (create the order, the refund, the hold…), then say
+   * nothing until the server closes: the answer is lost, not the effect.
+   * Outcome 'applied-then-hung'.
    */
   | { kind: 'applyThenHang' };
 
@@ -133,6 +207,8 @@ export interface FaultScope {
   times?: number;
   /** Only requests of this operation type count. */
   only?: 'query' | 'mutation';
+  /** Only requests with this operationName count (e.g. 'CreateRefund'). */
+  operation?: string;
 }
 
 export type RequestOutcome =
@@ -194,6 +270,13 @@ export interface FakeShopify {
     order: { sourceIdentifier: string | null; tags?: string[]; fulfilled?: boolean },
   ): FakeOrder;
   ordersOf(shop: string): FakeOrder[];
+  /** A hold on the order's first fulfilment order, as if placed by the merchant or another app. */
+  addFulfillmentHold(
+    order: FakeOrder,
+    hold: { handle: string; heldByRequestingApp?: boolean },
+  ): FakeFulfillmentHold;
+  /** Runs the cancellation jobs that are due, as the next request would. */
+  runDueJobs(): void;
   inject(fault: FakeFault, scope?: FaultScope): void;
   /** Sets the shop's bucket, e.g. to 0 to throttle the next request. */
   setAvailable(shop: string, points: number): void;
@@ -328,9 +411,23 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
 
   const variants: FakeVariant[] = [];
   const orders: FakeOrder[] = [];
+  const life = createOrderLife({
+    orders,
+    variants,
+    now,
+    newId: (type) => `gid://shopify/${type}/${nextId++}`,
+    cancelJobDelayMs: options.cancelJobDelayMs ?? 0,
+    refuseCancellingFulfilled: options.refuseCancellingFulfilled ?? false,
+    graphqlOrder: (order) => graphqlOrder(order),
+  });
   const requests: RecordedRequest[] = [];
   const validationFailures: ValidationFailure[] = [];
-  const faults: { fault: FakeFault; remaining: number; only?: 'query' | 'mutation' }[] = [];
+  const faults: {
+    fault: FakeFault;
+    remaining: number;
+    only?: 'query' | 'mutation';
+    operation?: string;
+  }[] = [];
   const buckets = new Map<string, { available: number; at: number }>();
   const timers = new Set<NodeJS.Timeout>();
   let nextId = 1;
@@ -373,6 +470,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       presentmentMoney: { amount: amount ?? '0.0', currencyCode: currencyCode ?? 'USD' },
     });
     return {
+      ...life.orderLifeFields(order),
       id: order.id,
       name: order.name,
       sourceIdentifier: order.sourceIdentifier,
@@ -388,6 +486,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
           order.lineItems.map((line) => {
             const variant = variants.find((candidate) => candidate.id === line.variantId);
             return {
+              ...life.lineItemFields(line),
               id: line.id,
               sku: line.sku,
               title: line.title,
@@ -401,9 +500,38 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     };
   }
 
-  function storeOrder(order: Omit<FakeOrder, 'id' | 'name'>): FakeOrder {
+  type NewOrder = Omit<
+    FakeOrder,
+    | 'id'
+    | 'name'
+    | 'refunds'
+    | 'fulfillmentOrders'
+    | 'cancelledAt'
+    | 'cancelReason'
+    | 'cancellation'
+    | 'pendingCancelJob'
+  >;
+  function storeOrder(order: NewOrder): FakeOrder {
     const id = nextId++;
-    const stored = { id: `gid://shopify/Order/${id}`, name: `#${1000 + id}`, ...order };
+    const shipped = order.displayFulfillmentStatus === 'FULFILLED';
+    const stored: FakeOrder = {
+      id: `gid://shopify/Order/${id}`,
+      name: `#${1000 + id}`,
+      ...order,
+      refunds: [],
+      // One location, so one fulfilment order: closed when created fulfilled.
+      fulfillmentOrders: [
+        {
+          id: `gid://shopify/FulfillmentOrder/${nextId++}`,
+          status: shipped ? 'CLOSED' : 'OPEN',
+          holds: [],
+        },
+      ],
+      cancelledAt: null,
+      cancelReason: null,
+      cancellation: null,
+      pendingCancelJob: null,
+    };
     orders.push(stored);
     return stored;
   }
@@ -488,6 +616,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       ? (input.transactions as JsonObject[])
       : [];
     const paidByTransaction = transactions.some((t) => t.kind === 'SALE' && t.status === 'SUCCESS');
+    const fulfilled = input.fulfillmentStatus === 'FULFILLED';
     const order = storeOrder({
       shop,
       sourceIdentifier: typeof input.sourceIdentifier === 'string' ? input.sourceIdentifier : null,
@@ -518,10 +647,24 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
           price: typeof shopMoney.amount === 'string' ? shopMoney.amount : (variant?.price ?? null),
           currencyCode: typeof shopMoney.currencyCode === 'string' ? shopMoney.currencyCode : null,
           requiresShipping: line.requiresShipping === true,
+          fulfilledQuantity: fulfilled ? (line.quantity as number) : 0,
+          refundedUnfulfilled: 0,
+          refundedFulfilled: 0,
         };
       }),
       input,
       options,
+      transactions: transactions.map((transaction) => {
+        const amountSet = transaction.amountSet as { shopMoney: JsonObject };
+        return {
+          id: `gid://shopify/OrderTransaction/${nextId++}`,
+          kind: typeof transaction.kind === 'string' ? transaction.kind : 'SALE',
+          status: typeof transaction.status === 'string' ? transaction.status : 'SUCCESS',
+          gateway: typeof transaction.gateway === 'string' ? transaction.gateway : null,
+          amount: String(amountSet.shopMoney.amount),
+          parentId: null,
+        };
+      }),
     });
     return { order: graphqlOrder(order), userErrors: [] };
   }
@@ -552,6 +695,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         args.order as JsonObject,
         isJsonObject(args.options) ? args.options : null,
       ),
+    ...life.rootFields,
   };
 
   function send(
@@ -615,7 +759,9 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
 
   function takeFault(record: RecordedRequest): FakeFault | undefined {
     const index = faults.findIndex(
-      (entry) => entry.only === undefined || entry.only === record.operationType,
+      (entry) =>
+        (entry.only === undefined || entry.only === record.operationType) &&
+        (entry.operation === undefined || entry.operation === record.operationName),
     );
     if (index < 0) return undefined;
     const entry = faults[index]!;
@@ -665,6 +811,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const record = recordRequest(request, Buffer.concat(chunks).toString('utf8'));
+    // Shopify's jobs run on their own; here, at the first request once due.
+    life.runDueJobs();
     if (record.shop === null || request.method !== 'POST') {
       send(record, response, 'not-found', 404, { errors: 'Not Found' });
       return;
@@ -840,11 +988,26 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         lineItems: [],
         input: null,
         options: null,
+        transactions: [],
       });
     },
     ordersOf: (shop) => orders.filter((order) => order.shop === shop),
-    inject(fault, { times = 1, only } = {}) {
-      faults.push({ fault, remaining: times, only });
+    addFulfillmentHold(order, { handle, heldByRequestingApp = false }) {
+      const fulfillmentOrder = order.fulfillmentOrders[0]!;
+      const hold = {
+        id: `gid://shopify/FulfillmentHold/${nextId++}`,
+        handle,
+        reason: 'OTHER',
+        reasonNotes: null,
+        heldByRequestingApp,
+      };
+      fulfillmentOrder.holds.push(hold);
+      fulfillmentOrder.status = 'ON_HOLD';
+      return hold;
+    },
+    runDueJobs: () => life.runDueJobs(),
+    inject(fault, { times = 1, only, operation } = {}) {
+      faults.push({ fault, remaining: times, only, operation });
     },
     setAvailable(shop, points) {
       buckets.set(shop, { available: points, at: now() });

@@ -49,6 +49,7 @@ const never = <T>() => new Promise<T>(() => {});
 function freezingAfter(platform: PlatformPort, call: 'findOrder' | 'createOrder') {
   const frozen = { now: false };
   const port: PlatformPort = {
+    ...platform,
     findOrder: async (store, id) => {
       if (call === 'findOrder') {
         frozen.now = true;

@@ -7,7 +7,11 @@ import {
   type PlatformOrder,
   type PlatformPort,
 } from '../../sync/platformPort';
+import { cancelSandboxOrder } from './cancelSandboxOrder';
 import { decrementSandboxInventory } from './decrementSandboxInventory';
+import { sandboxPlatformOrderId } from './lockSandboxOrder';
+import { refundSandboxLines } from './refundSandboxLines';
+import { holdSandboxFulfillment, markSandboxOrderPaid, releaseSandboxHold } from './sandboxHolds';
 import { readSandboxSettings, type SandboxSettings } from './sandboxSettings';
 
 export interface SandboxPlatformOptions {
@@ -16,15 +20,16 @@ export interface SandboxPlatformOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const platformOrderId = (id: string) => `gid://fbt-sync/SandboxOrder/${id}`;
-
 function toPlatformOrder(row: { id: string; status: PlatformOrder['status']; tags: string[] }) {
-  return { platformOrderId: platformOrderId(row.id), status: row.status, tags: row.tags };
+  return { platformOrderId: sandboxPlatformOrderId(row.id), status: row.status, tags: row.tags };
 }
 
 /** The refusals of a real platform that the sandbox makes too. */
 function refusal(order: CreatePlatformOrder, settings: SandboxSettings): string | null {
   if (order.lineItems.length === 0) return 'The order has no line items';
+  if (order.onHold === true && order.status === 'FULFILLED') {
+    return 'A FULFILLED order cannot be created with its fulfilment held';
+  }
   for (const line of order.lineItems) {
     if (line.sku.trim() === '') return `A line item (${line.title ?? 'untitled'}) has no SKU`;
     if (!Number.isInteger(line.quantity) || line.quantity < 1) {
@@ -48,6 +53,12 @@ function refusal(order: CreatePlatformOrder, settings: SandboxSettings): string 
  * BYPASS leaves the stock alone. Unlike Shopify, it never holds two orders
  * with one source identifier in a store: a second createOrder answers the
  * order that is there and deducts nothing.
+ *
+ * After sync it cancels once (restocking what is left, where it deducted),
+ * refunds once per key (sandbox_refunds), and holds, releases and marks paid
+ * the orders created on hold (SYNC_ON_HOLD: financial_status PENDING,
+ * fulfillment_held), each under the order's row lock, so a repeated call
+ * finds its effect and answers "already".
  *
  * The one row of `sandbox_settings`, read on every call, makes it misbehave:
  * `unavailable_until` (UNAVAILABLE until then), `latency_ms` (every answer
@@ -79,6 +90,12 @@ export function createSandboxPlatform(
       );
     }
     return settings;
+  }
+
+  /** A change to a synced order: refused in an outage, answered late (or lost) after the work is done. */
+  async function afterSync<T>(work: () => Promise<T>): Promise<T> {
+    const settings = await settingsAllowingCalls();
+    return answerLate(settings, await work());
   }
 
   const find = (storeId: string, tiktokOrderId: string) =>
@@ -115,6 +132,8 @@ export function createSandboxPlatform(
             total_amount: order.totalAmount,
             inventory_behaviour: order.inventoryBehaviour,
             placed_at: order.placedAt,
+            financial_status: order.onHold === true ? 'PENDING' : 'PAID',
+            fulfillment_held: order.onHold === true,
           })
           .onConflict((conflict) => conflict.columns(['store_id', 'source_identifier']).doNothing())
           .returning(['id', 'status', 'tags'])
@@ -131,5 +150,11 @@ export function createSandboxPlatform(
       }
       return answerLate(settings, toPlatformOrder(row));
     },
+
+    cancelOrder: (cancel) => afterSync(() => cancelSandboxOrder(db, cancel)),
+    refundLines: (refund) => afterSync(() => refundSandboxLines(db, refund)),
+    holdFulfillment: (ref) => afterSync(() => holdSandboxFulfillment(db, ref)),
+    releaseHold: (ref) => afterSync(() => releaseSandboxHold(db, ref)),
+    markPaid: (ref) => afterSync(() => markSandboxOrderPaid(db, ref)),
   };
 }

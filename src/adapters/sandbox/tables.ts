@@ -1,8 +1,10 @@
 import type { ColumnType } from 'kysely';
 import type {
   InventoryBehaviour,
+  PlatformCancelReason,
   PlatformLineItem,
   PlatformOrderStatus,
+  RefundLine,
 } from '../../sync/platformPort';
 
 /** The sandbox platform's orders; (store_id, source_identifier) is unique. */
@@ -22,6 +24,29 @@ export interface SandboxOrdersTable {
   total_amount: ColumnType<string, string, never>;
   inventory_behaviour: InventoryBehaviour;
   placed_at: ColumnType<Date, string, never>;
+  created_at: ColumnType<Date, never, never>;
+  /** PENDING while created on hold (SYNC_ON_HOLD) and not marked paid yet. */
+  financial_status: ColumnType<'PENDING' | 'PAID', 'PENDING' | 'PAID' | undefined, 'PAID'>;
+  fulfillment_held: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Set once, by cancelOrder; never cleared. */
+  cancelled_at: ColumnType<Date | null, never, Date | string>;
+  cancel_reason: ColumnType<PlatformCancelReason | null, never, PlatformCancelReason>;
+  cancel_note: ColumnType<string | null, never, string | null>;
+  /** The units cancelOrder put back in stock, per SKU; null when it restocked nothing. */
+  restocked_on_cancel: ColumnType<Record<string, number> | null, never, string | null>;
+}
+
+/** A refund on a sandbox order: one per (order, key). */
+export interface SandboxRefundsTable {
+  /** bigint identity, as a string. The platform refund id is built from it. */
+  id: ColumnType<string, never, never>;
+  sandbox_order_id: string;
+  refund_key: string;
+  note: string;
+  lines: ColumnType<RefundLine[], string, never>;
+  /** numeric: the money recorded; pg returns it as a string. */
+  amount: ColumnType<string, string, never>;
+  currency: string;
   created_at: ColumnType<Date, never, never>;
 }
 
@@ -45,4 +70,5 @@ export interface SandboxTables {
   sandbox_orders: SandboxOrdersTable;
   sandbox_inventory: SandboxInventoryTable;
   sandbox_settings: SandboxSettingsTable;
+  sandbox_refunds: SandboxRefundsTable;
 }

@@ -1,12 +1,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { PlatformError, type PlatformPort } from '../../sync/platformPort';
+import { cancelShopifyOrder } from './cancelShopifyOrder';
 import { describeUserErrors } from './describeUserErrors';
 import { CREATE_ORDER, FIND_ORDER } from './documents';
 import { isJsonObject, unexpectedAnswer } from './jsonObject';
+import { markShopifyOrderPaid } from './markShopifyOrderPaid';
 import { orderCreateVariables } from './orderCreateVariables';
 import { readShopifyOrder } from './readShopifyOrder';
+import { refundShopifyLines } from './refundShopifyLines';
 import { resolveVariantsBySku } from './resolveVariantsBySku';
 import { SHOP_PLACEHOLDER, shopDomainOf } from './shopAdminApiUrl';
+import { holdShopifyFulfillment, releaseShopifyHold } from './shopifyFulfillmentHolds';
 import { createShopifyGraphqlClient, type ShopifyLog } from './shopifyGraphqlClient';
 import { sourceIdentifierQuery } from './shopifySearchQuery';
 import { createThrottleBudget } from './throttleBudget';
@@ -28,8 +32,14 @@ export interface ShopifyPlatformOptions {
   sourceName?: string | null;
   /** Milliseconds since the epoch; a test's clock. */
   now?: () => number;
-  /** How the client waits for the rate limit; a test's clock. */
+  /** How the client waits for the rate limit and for a cancellation job; a test's clock. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * orderCancel runs as a job: the pauses before each look-up that confirms
+   * it. Once they are spent, the call fails as retryable. Default 250, 500,
+   * 1000, 2000 ms.
+   */
+  cancelConfirmWaitsMs?: readonly number[];
 }
 
 /** The platform port on Shopify's Admin GraphQL API (2025-01). */
@@ -42,6 +52,7 @@ export function createShopifyPlatform({
   sourceName = TIKTOK_SHOP_SOURCE_NAME,
   now = () => Date.now(),
   sleep = (ms) => delay(ms),
+  cancelConfirmWaitsMs = [250, 500, 1000, 2000],
 }: ShopifyPlatformOptions): PlatformPort {
   if (!adminApiUrl.includes(SHOP_PLACEHOLDER)) {
     throw new Error(`adminApiUrl must contain ${SHOP_PLACEHOLDER}: ${adminApiUrl}`);
@@ -73,6 +84,12 @@ export function createShopifyPlatform({
       if (order.lineItems.length === 0) {
         throw new PlatformError('REJECTED', 'The order has no line items to create on Shopify');
       }
+      if (order.onHold === true && order.status === 'FULFILLED') {
+        throw new PlatformError(
+          'REJECTED',
+          'A FULFILLED order cannot be created with its fulfilment held',
+        );
+      }
       const unnamed = order.lineItems.find((line) => line.sku.trim() === '');
       if (unnamed !== undefined) {
         throw new PlatformError(
@@ -102,7 +119,16 @@ export function createShopifyPlatform({
       if (!isJsonObject(payload)) throw unexpectedAnswer('orderCreate without a payload');
       // An order Shopify did create wins over anything it also complained about.
       if (payload.order !== null && payload.order !== undefined) {
-        return readShopifyOrder(payload.order);
+        const created = readShopifyOrder(payload.order);
+        // Should this fail, the order is there all the same: the reactor's
+        // retry finds it, and its holdFulfillment places the hold.
+        if (order.onHold === true) {
+          await holdShopifyFulfillment(client, {
+            store: order.store,
+            platformOrderId: created.platformOrderId,
+          });
+        }
+        return created;
       }
       const userErrors = Array.isArray(payload.userErrors) ? payload.userErrors : [];
       if (userErrors.length === 0)
@@ -112,5 +138,12 @@ export function createShopifyPlatform({
         `Shopify refused the order: ${describeUserErrors(userErrors)}`,
       );
     },
+
+    cancelOrder: (cancel) =>
+      cancelShopifyOrder({ client, sleep, confirmWaitsMs: cancelConfirmWaitsMs }, cancel),
+    refundLines: (refund) => refundShopifyLines(client, refund),
+    holdFulfillment: (ref) => holdShopifyFulfillment(client, ref),
+    releaseHold: (ref) => releaseShopifyHold(client, ref),
+    markPaid: (ref) => markShopifyOrderPaid(client, ref),
   };
 }

@@ -33,7 +33,7 @@ export interface OrderCreateOrderInput {
   processedAt: string;
   tags: string[];
   lineItems: OrderCreateLineItemInput[];
-  financialStatus: 'PAID';
+  financialStatus: 'PAID' | 'PENDING';
   fulfillmentStatus?: 'FULFILLED';
   transactions?: OrderCreateOrderTransactionInput[];
 }
@@ -92,20 +92,24 @@ export function orderCreateVariables(
     );
   }
 
+  const onHold = order.onHold === true;
   const input: OrderCreateOrderInput = {
     sourceIdentifier: order.tiktokOrderId,
     currency: order.currency,
     processedAt: order.placedAt,
     tags: order.tags,
     lineItems,
-    // TikTok Shop only passes on orders the buyer has paid.
-    financialStatus: 'PAID',
+    // TikTok Shop only passes on orders the buyer has paid; an order still in
+    // its ON_HOLD window is paid but may yet be cancelled for free, so its
+    // payment shows pending until TikTok releases it (orderMarkAsPaid).
+    financialStatus: onHold ? 'PENDING' : 'PAID',
   };
   if (sourceName !== null) input.sourceName = sourceName;
   if (order.status === 'FULFILLED') input.fulfillmentStatus = 'FULFILLED';
   // A transaction keeps the order paid if Shopify later recomputes its
   // status from transactions; one of zero (free gifts only) would be refused.
-  if (!/^0*(\.0*)?$/.test(paid)) {
+  // A pending order has none: orderMarkAsPaid records the payment.
+  if (!onHold && !/^0*(\.0*)?$/.test(paid)) {
     input.transactions = [
       {
         kind: 'SALE',
