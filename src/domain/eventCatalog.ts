@@ -77,6 +77,12 @@ export const eventCatalog: Record<DomainEventType, CatalogEntry> = {
     description:
       'The FBT sync rules went back to the default because the plan no longer includes them.',
   },
+  StoreOrderSettingsChanged: {
+    stream: 'store',
+    schemaVersion: 1,
+    description:
+      'The merchant chose how ON_HOLD orders are treated (onHoldOrders) and whether returns are restocked (restockReturns).',
+  },
 };
 
 export const ORDER_EVENT_TYPES = (Object.keys(eventCatalog) as DomainEventType[]).filter(
