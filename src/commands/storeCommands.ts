@@ -1,6 +1,12 @@
 import { DomainError } from '../domain/domainError';
 import { storeStreamId } from '../domain/eventCatalog';
-import { rulesInForce, storeDecider, type Store, type StoreState } from '../domain/storeDecider';
+import {
+  orderSettingsInForce,
+  rulesInForce,
+  storeDecider,
+  type Store,
+  type StoreState,
+} from '../domain/storeDecider';
 import type { StoreEvent } from '../domain/storeEvents';
 import type { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from '../domain/storeVocabulary';
 import type { StoreSnapshot } from '../domain/orderDecider';
@@ -122,5 +128,6 @@ export async function storeSnapshot(
     platform: store.platform,
     plan: store.plan,
     rules: rulesInForce(store),
+    settings: orderSettingsInForce(store),
   };
 }

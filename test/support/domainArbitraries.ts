@@ -31,6 +31,7 @@ import {
   decideStore,
   evolveStore,
   initialStoreState,
+  orderSettingsInForce,
   rulesInForce,
   type StoreCommand,
   type StoreState,
@@ -628,6 +629,7 @@ export function createInMemoryCommands(): CommandPort {
       platform: state.platform,
       plan: state.plan,
       rules: rulesInForce(state),
+      settings: orderSettingsInForce(state),
     };
   };
 
