@@ -152,6 +152,15 @@ function changedMirroring(
   return changed(state, { afterSync: { ...afterSync, mirrorings }, updatedAt: at });
 }
 
+/**
+ * The event as the state keeps it: its type and data, without whatever the
+ * store read it with (metadata, positions), so that a fold of the log equals
+ * a fold of the events a command returned.
+ */
+function factOf<E extends OrderEvent>(event: E): E {
+  return { type: event.type, data: event.data } as E;
+}
+
 export function mirroringKindOf(request: MirroringRequest): MirroringKind {
   switch (request.type) {
     case 'PlatformCancellationRequested':
@@ -314,13 +323,13 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
     case 'OrderLinesCancelled':
     case 'OrderRefundCompleted':
       return changed(state, {
-        afterSync: { ...state.afterSync, facts: [...state.afterSync.facts, event] },
+        afterSync: { ...state.afterSync, facts: [...state.afterSync.facts, factOf(event)] },
         updatedAt: event.data.recordedAt,
       });
     case 'PlatformCancellationRequested':
     case 'PlatformRefundRequested':
     case 'PlatformHoldReleaseRequested':
-      return requested(state, event);
+      return requested(state, factOf(event));
     case 'PlatformMirroringStarted':
       return changedMirroring(state, event.data.key, event.data.startedAt, (m) => ({
         attempts: event.data.attempt,
