@@ -71,17 +71,17 @@ export type AfterSyncEffect =
  * The after-sync rules table (docs/fbt-sync-rules.md, "After sync"), one
  * branch per row, for an order the platform has:
  *
- * | order, rule placed under          | TikTok Shop reports         | effect                           | inventory                                        |
- * |-----------------------------------|-----------------------------|----------------------------------|--------------------------------------------------|
- * | seller-fulfilled, any             | CANCELLED (whole order)     | cancel the platform order, once  | restock at the platform (deducted there)         |
- * | FBT, SYNC_AND_DEDUCT_INVENTORY    | CANCELLED                   | cancel, once                     | restock at the platform                          |
- * | FBT, WAIT_FOR_AWAITING_COLLECTION | CANCELLED                   | cancel, once                     | not restocked (the platform was never deducted)  |
- * | any                               | some lines cancelled        | those lines cancelled (refund)   | CANCEL where deducted, NO_RESTOCK where not      |
- * | any                               | a return or refund COMPLETED| refund of those lines and amount | RETURN only when restockReturns, goods came back,|
- * |                                   |                             |                                  | seller-fulfilled and deducted; FBT: never        |
- * | any                               | a return REJECTED/WITHDRAWN | nothing                          | nothing                                          |
- * | synced ON_HOLD (SYNC_ON_HOLD)     | released (AWAITING_SHIPMENT+)| release the hold, mark paid     | —                                                |
- * | synced ON_HOLD (SYNC_ON_HOLD)     | CANCELLED inside the window | the CANCELLED rows above         | as above                                         |
+ * | order, rule placed under          | TikTok Shop reports           | effect                           | inventory                                         |
+ * |-----------------------------------|-------------------------------|----------------------------------|---------------------------------------------------|
+ * | seller-fulfilled, any             | CANCELLED (whole order)       | cancel the platform order, once  | restocked at the platform (deducted there)        |
+ * | FBT, SYNC_AND_DEDUCT_INVENTORY    | CANCELLED                     | cancel, once                     | restocked at the platform                         |
+ * | FBT, WAIT_FOR_AWAITING_COLLECTION | CANCELLED                     | cancel, once                     | not restocked (the platform was never deducted)   |
+ * | any                               | some lines cancelled          | those lines off, value refunded  | CANCEL where deducted, NO_RESTOCK where not       |
+ * | any                               | a return or refund COMPLETED  | refund of its lines and amount   | RETURN only with restockReturns, goods sent back, |
+ * |                                   |                               |                                  | seller-fulfilled, deducted; FBT returns: never    |
+ * | any                               | a return REJECTED, WITHDRAWN  | nothing                          | nothing                                           |
+ * | synced held (SYNC_ON_HOLD)        | released (AWAITING_SHIPMENT+) | release the hold, mark paid      | —                                                 |
+ * | synced held (SYNC_ON_HOLD)        | CANCELLED inside the window   | the CANCELLED rows above         | as above                                          |
  *
  * Never more restocked than the platform deducted for a line, never more
  * units taken off a line than it has, never more refunded than the order's

@@ -38,13 +38,13 @@ export type SyncDecision =
  *
  * and the ON_HOLD rows (the store's onHoldOrders, recorded when the order was placed):
  *
- * | order   | rule placed under            | onHoldOrders     | TikTok status | decision                                  |
- * |---------|------------------------------|------------------|---------------|-------------------------------------------|
- * | seller  | any                          | WAIT_FOR_RELEASE | ON_HOLD       | wait (as above)                           |
+ * | order   | rule placed under            | onHoldOrders     | TikTok status | decision                                   |
+ * |---------|------------------------------|------------------|---------------|--------------------------------------------|
+ * | seller  | any                          | WAIT_FOR_RELEASE | ON_HOLD       | wait (as above)                            |
  * | seller  | any                          | SYNC_ON_HOLD     | ON_HOLD       | sync as the paid row, held on the platform |
- * | FBT     | SYNC_AND_DEDUCT_INVENTORY    | WAIT_FOR_RELEASE | ON_HOLD       | wait (as above)                           |
+ * | FBT     | SYNC_AND_DEDUCT_INVENTORY    | WAIT_FOR_RELEASE | ON_HOLD       | wait (as above)                            |
  * | FBT     | SYNC_AND_DEDUCT_INVENTORY    | SYNC_ON_HOLD     | ON_HOLD       | sync as the paid row, held on the platform |
- * | FBT     | WAIT_FOR_AWAITING_COLLECTION | any              | ON_HOLD       | block (as above)                          |
+ * | FBT     | WAIT_FOR_AWAITING_COLLECTION | any              | ON_HOLD       | block (as above)                           |
  *
  * `onHoldOrders` left out is WAIT_FOR_RELEASE, the behaviour before stores could choose.
  */
