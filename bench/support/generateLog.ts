@@ -8,6 +8,7 @@ import { evolveOrder, type OrderState } from '../../src/domain/orderState';
 import {
   decideStore,
   evolveStore,
+  orderSettingsInForce,
   rulesInForce,
   type StoreCommand,
   type StoreState,
@@ -121,7 +122,13 @@ export async function generateLog(
     const store = state as unknown as Parameters<typeof rulesInForce>[0];
     stores.push({
       storeId,
-      snapshot: { storeId, platform: store.platform, plan: store.plan, rules: rulesInForce(store) },
+      snapshot: {
+        storeId,
+        platform: store.platform,
+        plan: store.plan,
+        rules: rulesInForce(store),
+        settings: orderSettingsInForce(store),
+      },
     });
   }
 

@@ -1,3 +1,4 @@
+import type { PlannedLine } from '../domain/afterSyncVocabulary';
 import type { OrderEvent } from '../domain/orderEvents';
 import type { RecordedEvent } from '../eventstore/types';
 
@@ -6,6 +7,15 @@ const time = (date: Date) =>
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d{3}Z$/, 'Z');
+
+const units = (lines: ReadonlyArray<{ line: number; sku: string; quantity: number }>) =>
+  lines.map((l) => `${l.quantity} x ${l.sku} (line ${l.line})`).join(', ');
+
+/** Each planned line with its restock and why, for the audit. */
+const planned = (lines: readonly PlannedLine[]) =>
+  lines
+    .map((l) => `${l.quantity} x ${l.sku} (line ${l.line}) ${l.restockType}: ${l.why}`)
+    .join('; ');
 
 /** The facts of one event that matter to a person reading the history. */
 function facts(event: OrderEvent): string {
@@ -39,6 +49,38 @@ function facts(event: OrderEvent): string {
       return `attempt ${event.data.attempt} failed: ${event.data.reason} (${event.data.retryable ? 'retryable' : 'will not pass by retrying'}; ${event.data.final ? 'no more automatic attempts' : `next attempt at ${event.data.nextAttemptAt}`})`;
     case 'OrderCancelled':
       return `CANCELLED: ${event.data.reason}`;
+    case 'OrderSettingsRecorded':
+      return `handled under onHoldOrders ${event.data.onHoldOrders}, restockReturns ${event.data.restockReturns ? 'on' : 'off'}`;
+    case 'OrderCancelledAfterSync':
+      return `cancelled on TikTok Shop after sync by ${event.data.initiator}: ${event.data.reason}${event.data.cancellationId ? ` (cancellation ${event.data.cancellationId})` : ''} (TikTok time ${event.data.cancelledAt})`;
+    case 'OrderLinesCancelled':
+      return `lines cancelled on TikTok Shop by ${event.data.initiator}: ${units(event.data.lines)}; ${event.data.reason} (cancellation ${event.data.cancellationId})`;
+    case 'OrderRefundCompleted':
+      return `${event.data.returnType} ${event.data.returnId} completed on TikTok Shop: ${event.data.amount} ${event.data.currency}${event.data.lines.length > 0 ? ` for ${units(event.data.lines)}` : ''}`;
+    case 'PlatformCancellationRequested': {
+      const d = event.data;
+      const what =
+        d.scope === 'ORDER'
+          ? `platform order to be cancelled (restock ${d.restock ? 'yes' : 'no'})`
+          : `lines to be cancelled on the platform, ${d.amount} ${d.currency} refunded`;
+      return `${what} [${d.key}]: ${d.why}. Lines: ${planned(d.lines) || 'none left'}`;
+    }
+    case 'PlatformRefundRequested': {
+      const d = event.data;
+      return `refund of ${d.amount} ${d.currency} to be recorded on the platform [${d.key}], note "${d.note}": ${d.why}. Lines: ${planned(d.lines) || 'none'}`;
+    }
+    case 'PlatformHoldReleaseRequested':
+      return `platform hold to be released [${event.data.key}]: ${event.data.why}`;
+    case 'PlatformMirroringStarted':
+      return `mirroring ${event.data.key}: attempt ${event.data.attempt} started`;
+    case 'PlatformMirrored':
+      return `mirrored ${event.data.key}${event.data.platformReference ? ` as ${event.data.platformReference}` : ''}${event.data.alreadyOnPlatform ? '; found already on the platform (an earlier attempt made it)' : ''}`;
+    case 'PlatformMirroringFailed':
+      return `mirroring ${event.data.key}, attempt ${event.data.attempt} failed: ${event.data.reason} (${event.data.retryable ? 'retryable' : 'will not pass by retrying'}; ${event.data.final ? 'no more automatic attempts' : `next attempt at ${event.data.nextAttemptAt}`})`;
+    case 'PlatformMirroringRetryRequested':
+      return `mirroring ${event.data.key} to be tried again: ${event.data.reason}`;
+    case 'InventoryRestocked':
+      return `inventory restocked at ${event.data.location} [${event.data.key}]: ${units(event.data.lines)}`;
     default: {
       const _exhaustive: never = event;
       return JSON.stringify(_exhaustive);

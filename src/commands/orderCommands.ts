@@ -1,3 +1,9 @@
+import type {
+  CancelInitiator,
+  LineUnits,
+  ReturnStatus,
+  ReturnType,
+} from '../domain/afterSyncVocabulary';
 import { DomainError } from '../domain/domainError';
 import { orderStreamId } from '../domain/eventCatalog';
 import { orderDecider, type OrderCommand } from '../domain/orderDecider';
@@ -127,6 +133,107 @@ export function recordOrderSyncFailure(
     context,
     orderId,
     { type: 'RecordOrderSyncFailure', data: { ...failure, now: isoNow(context) } },
+    ['orderId'],
+  );
+}
+
+/**
+ * TikTok Shop cancelled the whole order (lines: null) or some units of some
+ * lines; idempotent on the order, or on TikTok's cancellation id for lines.
+ */
+export function recordTikTokCancellation(
+  context: CommandContext,
+  input: {
+    storeId: string;
+    tiktokOrderId: string;
+    cancellationId: string | null;
+    lines: LineUnits[] | null;
+    reason: string;
+    initiator: CancelInitiator;
+    cancelledAt: string;
+  },
+): Promise<OrderResult> {
+  const { storeId, tiktokOrderId, ...facts } = input;
+  return onOrder(
+    context,
+    orderIdFor(storeId, tiktokOrderId),
+    { type: 'RecordTikTokCancellation', data: { ...facts, now: isoNow(context) } },
+    ['tiktokOrderId'],
+  );
+}
+
+/** A TikTok Shop return or refund, whatever its status; idempotent on its return id. */
+export function recordTikTokReturn(
+  context: CommandContext,
+  input: {
+    storeId: string;
+    tiktokOrderId: string;
+    returnId: string;
+    status: ReturnStatus;
+    returnType: ReturnType;
+    lines: LineUnits[];
+    amount: string;
+    currency: string;
+    changedAt: string;
+  },
+): Promise<OrderResult> {
+  const { storeId, tiktokOrderId, ...facts } = input;
+  return onOrder(
+    context,
+    orderIdFor(storeId, tiktokOrderId),
+    { type: 'RecordTikTokReturn', data: { ...facts, now: isoNow(context) } },
+    ['tiktokOrderId'],
+  );
+}
+
+/** The mirroring reactor's commands: start an attempt of a mirroring, then record its outcome. */
+export function startPlatformMirroring(
+  context: CommandContext,
+  orderId: string,
+  key: string,
+): Promise<OrderResult> {
+  return onOrder(
+    context,
+    orderId,
+    { type: 'StartPlatformMirroring', data: { key, now: isoNow(context) } },
+    ['orderId'],
+  );
+}
+
+export function recordPlatformMirrored(
+  context: CommandContext,
+  orderId: string,
+  outcome: {
+    key: string;
+    attempt: number;
+    platformReference: string | null;
+    alreadyOnPlatform: boolean;
+  },
+): Promise<OrderResult> {
+  return onOrder(
+    context,
+    orderId,
+    { type: 'RecordPlatformMirrored', data: { ...outcome, now: isoNow(context) } },
+    ['orderId'],
+  );
+}
+
+export function recordPlatformMirroringFailure(
+  context: CommandContext,
+  orderId: string,
+  failure: {
+    key: string;
+    attempt: number;
+    reason: string;
+    retryable: boolean;
+    maxAttempts: number;
+    nextAttemptAt: string;
+  },
+): Promise<OrderResult> {
+  return onOrder(
+    context,
+    orderId,
+    { type: 'RecordPlatformMirroringFailure', data: { ...failure, now: isoNow(context) } },
     ['orderId'],
   );
 }

@@ -1,8 +1,14 @@
 import { DomainError } from '../domain/domainError';
 import { storeStreamId } from '../domain/eventCatalog';
-import { rulesInForce, storeDecider, type Store, type StoreState } from '../domain/storeDecider';
+import {
+  orderSettingsInForce,
+  rulesInForce,
+  storeDecider,
+  type Store,
+  type StoreState,
+} from '../domain/storeDecider';
 import type { StoreEvent } from '../domain/storeEvents';
-import type { EcommercePlatform, FbtSyncMode, Plan } from '../domain/storeVocabulary';
+import type { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from '../domain/storeVocabulary';
 import type { StoreSnapshot } from '../domain/orderDecider';
 import { type CommandContext, isoNow } from './commandContext';
 import { handleCommand, type HandleResult } from './handleCommand';
@@ -72,6 +78,33 @@ export function updateFbtSyncRules(
   );
 }
 
+/** How ON_HOLD orders are treated and whether returns are restocked (every plan). */
+export function updateOrderSettings(
+  context: CommandContext,
+  input: {
+    storeId: string;
+    onHoldOrders: OnHoldOrders;
+    restockReturns: boolean;
+    expectedVersion?: number;
+  },
+): Promise<StoreResult> {
+  return handleCommand(
+    context.eventStore,
+    storeStreamId(input.storeId),
+    storeDecider,
+    {
+      type: 'UpdateOrderSettings',
+      data: {
+        onHoldOrders: input.onHoldOrders,
+        restockReturns: input.restockReturns,
+        now: isoNow(context),
+        actor: context.metadata.actor,
+      },
+    },
+    { metadata: context.metadata, expectedVersion: input.expectedVersion },
+  );
+}
+
 /** The store folded from its stream, or null. */
 export async function loadStore(
   context: Pick<CommandContext, 'eventStore'>,
@@ -95,5 +128,6 @@ export async function storeSnapshot(
     platform: store.platform,
     plan: store.plan,
     rules: rulesInForce(store),
+    settings: orderSettingsInForce(store),
   };
 }

@@ -60,6 +60,70 @@ export const eventCatalog: Record<DomainEventType, CatalogEntry> = {
     schemaVersion: 1,
     description: 'Cancelled on TikTok Shop before it was synced.',
   },
+  OrderSettingsRecorded: {
+    stream: 'order',
+    schemaVersion: 1,
+    description:
+      'The order settings (onHoldOrders, restockReturns) an order is handled under, when not the ones before stores could choose.',
+  },
+  OrderCancelledAfterSync: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'TikTok Shop cancelled the whole order after it reached the platform.',
+  },
+  OrderLinesCancelled: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'TikTok Shop cancelled some units of some lines.',
+  },
+  OrderRefundCompleted: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'A TikTok Shop return or refund completed, with its lines and amount.',
+  },
+  PlatformCancellationRequested: {
+    stream: 'order',
+    schemaVersion: 1,
+    description:
+      'The platform order must be cancelled, or lose some lines, with what is restocked per line and why.',
+  },
+  PlatformRefundRequested: {
+    stream: 'order',
+    schemaVersion: 1,
+    description:
+      'A refund must be recorded on the platform order, with its lines, amount, restock per line and why.',
+  },
+  PlatformHoldReleaseRequested: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'TikTok released an order synced in ON_HOLD: the platform hold must be released.',
+  },
+  PlatformMirroringStarted: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'An attempt to mirror an after-sync fact on the platform began.',
+  },
+  PlatformMirrored: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'The platform order says what TikTok Shop said.',
+  },
+  PlatformMirroringFailed: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'A mirroring attempt failed; final when no automatic attempt follows.',
+  },
+  PlatformMirroringRetryRequested: {
+    stream: 'order',
+    schemaVersion: 1,
+    description: 'A person asked for a failed mirroring to be tried again.',
+  },
+  InventoryRestocked: {
+    stream: 'order',
+    schemaVersion: 1,
+    description:
+      'Units went back into the platform inventory with a mirrored cancellation or refund.',
+  },
   StoreConnected: {
     stream: 'store',
     schemaVersion: 1,
@@ -76,6 +140,12 @@ export const eventCatalog: Record<DomainEventType, CatalogEntry> = {
     schemaVersion: 1,
     description:
       'The FBT sync rules went back to the default because the plan no longer includes them.',
+  },
+  StoreOrderSettingsChanged: {
+    stream: 'store',
+    schemaVersion: 1,
+    description:
+      'The merchant chose how ON_HOLD orders are treated (onHoldOrders) and whether returns are restocked (restockReturns).',
   },
 };
 

@@ -1,10 +1,39 @@
 import { DomainError, Problems } from './domainError';
 import { fbtSyncPolicy } from './fbtSyncPolicy';
+import {
+  cancelAfterSync,
+  checkAmount,
+  checkInitiator,
+  checkLines,
+  checkReason,
+  checkReturnKind,
+  checkTikTokId,
+  recordLinesCancelled,
+  recordMirrored,
+  recordMirroringFailure,
+  recordReturn,
+  releaseIfDue,
+  requestsAtSync,
+  retryMirrorings,
+  startMirroring,
+  type RecordPlatformMirrored,
+  type RecordPlatformMirroringFailure,
+  type RecordTikTokCancellation,
+  type RecordTikTokReturn,
+  type StartPlatformMirroring,
+} from './orderAfterSync';
 import type { InventoryDeducted, OrderEvent, OrderPlaced } from './orderEvents';
 import { evolveOrder, initialOrderState, type Order, type OrderState } from './orderState';
 import { checkInstant, checkOrderFacts, checkStatus, checkTikTokOrderId } from './orderValidation';
 import type { FulfillmentType, LineItem, PlatformOrderStatus } from './orderVocabulary';
-import type { EcommercePlatform, Plan, RulesInForce } from './storeVocabulary';
+import {
+  type EcommercePlatform,
+  ORDER_SETTINGS_BEFORE_CHOICE,
+  type OrderSettings,
+  type Plan,
+  type RulesInForce,
+  sameOrderSettings,
+} from './storeVocabulary';
 import { movesOn, type TikTokOrderStatus } from './tiktokStatus';
 
 /** The store an order is placed in, as the handler folded it from the store's stream. */
@@ -14,6 +43,8 @@ export interface StoreSnapshot {
   plan: Plan;
   /** The rules in force now (the default on plans without FBT rules). */
   rules: RulesInForce;
+  /** The order settings in force now (every plan). */
+  settings: OrderSettings;
 }
 
 export interface RecordTikTokOrder {
@@ -73,13 +104,26 @@ export interface RetryOrderSync {
   data: { now: string; actor: string };
 }
 
+export type {
+  RecordPlatformMirrored,
+  RecordPlatformMirroringFailure,
+  RecordTikTokCancellation,
+  RecordTikTokReturn,
+  StartPlatformMirroring,
+};
+
 export type OrderCommand =
   | RecordTikTokOrder
   | RecordTikTokOrderStatus
   | StartOrderSync
   | RecordOrderSynced
   | RecordOrderSyncFailure
-  | RetryOrderSync;
+  | RetryOrderSync
+  | RecordTikTokCancellation
+  | RecordTikTokReturn
+  | StartPlatformMirroring
+  | RecordPlatformMirrored
+  | RecordPlatformMirroringFailure;
 
 /** Whether the sync reactor should start an attempt now. */
 export function isDueForSync(order: Order, now: string): boolean {
@@ -117,6 +161,7 @@ function nextStep(order: Order, now: string): OrderEvent[] {
     fulfillmentType: order.fulfillmentType,
     mode: order.appliedMode ?? 'SYNC_AND_DEDUCT_INVENTORY',
     status: order.tiktokStatus,
+    onHoldOrders: order.onHoldOrders,
   });
   switch (decision.action) {
     case 'wait':
@@ -147,6 +192,8 @@ function nextStep(order: Order, now: string): OrderEvent[] {
               inventoryBehaviour: decision.inventoryBehaviour,
               inventoryLocation: decision.inventoryLocation,
               tags: decision.tagged && order.orderTag !== null ? [order.orderTag] : [],
+              // Only when held: every other plan reads as it did before SYNC_ON_HOLD.
+              ...(decision.onHold ? { onHold: true as const } : {}),
             },
             reason: decision.why,
             requestedBy: null,
@@ -180,7 +227,9 @@ function changeStatus(
       ? { type: 'FbtStatusChanged', data: change }
       : { type: 'OrderStatusChanged', data: change };
   const after = evolveOrder(order, event)!;
-  return [event, ...nextStep(after, now)];
+  // A synced order moves on as TikTok says, with no second sync; one synced
+  // held in ON_HOLD has its hold released once TikTok releases it.
+  return [event, ...nextStep(after, now), ...releaseIfDue(after, now)];
 }
 
 function recordOrder({ data }: RecordTikTokOrder, state: OrderState): OrderEvent[] {
@@ -210,8 +259,21 @@ function recordOrder({ data }: RecordTikTokOrder, state: OrderState): OrderEvent
       recordedAt: data.now,
     },
   };
-  const order = evolveOrder(null, placed)!;
-  return [placed, ...nextStep(order, data.now)];
+  const events: OrderEvent[] = [placed];
+  const { settings } = data.store;
+  if (!sameOrderSettings(settings, ORDER_SETTINGS_BEFORE_CHOICE)) {
+    events.push({
+      type: 'OrderSettingsRecorded',
+      data: {
+        orderId: data.orderId,
+        onHoldOrders: settings.onHoldOrders,
+        restockReturns: settings.restockReturns,
+        recordedAt: data.now,
+      },
+    });
+  }
+  const order = events.reduce<OrderState>(evolveOrder, null)!;
+  return [...events, ...nextStep(order, data.now)];
 }
 
 function startSync(order: Order, now: string): OrderEvent[] {
@@ -258,7 +320,7 @@ function recordSynced({ data }: RecordOrderSynced, order: Order): OrderEvent[] {
       `sync attempt ${data.attempt} of order ${order.orderId} is not in flight`,
     );
   }
-  return [
+  const synced: OrderEvent[] = [
     {
       type: 'OrderSynced',
       data: {
@@ -273,6 +335,9 @@ function recordSynced({ data }: RecordOrderSynced, order: Order): OrderEvent[] {
     },
     inventoryDeduction(order, data.now),
   ];
+  // What TikTok reported while the order was on its way is mirrored now.
+  const after = synced.reduce<OrderState>(evolveOrder, order)!;
+  return [...synced, ...requestsAtSync(after, data.now)];
 }
 
 function recordFailure({ data }: RecordOrderSyncFailure, order: Order): OrderEvent[] {
@@ -305,6 +370,9 @@ function recordFailure({ data }: RecordOrderSyncFailure, order: Order): OrderEve
 }
 
 function retry({ data }: RetryOrderSync, order: Order): OrderEvent[] {
+  // A synced order is retried where its mirroring failed.
+  const mirrorings = retryMirrorings(order, data.now, data.actor);
+  if (order.syncStatus === 'SYNCED' && mirrorings.length > 0) return mirrorings;
   if (order.syncStatus !== 'FAILED' || order.syncPlan === null) {
     throw DomainError.of(
       'INVALID_STATE',
@@ -326,6 +394,51 @@ function retry({ data }: RetryOrderSync, order: Order): OrderEvent[] {
   ];
 }
 
+/**
+ * TikTok Shop cancelled the order, or some of its lines. The whole order, not
+ * synced yet, is the CANCELLED-before-sync row (as its status alone would
+ * be); synced, it is cancelled on the platform once. Lines are recorded, and
+ * mirrored once the order is on the platform.
+ */
+function recordCancellation({ data }: RecordTikTokCancellation, order: Order): OrderEvent[] {
+  const problems = new Problems();
+  checkTikTokId('cancellationId', data.cancellationId, problems);
+  if (data.lines !== null && data.cancellationId === null)
+    problems.invalid(['cancellationId'], 'a cancellation of lines needs its cancellationId');
+  if (data.lines !== null) checkLines(order, data.lines, problems, { allowNone: false });
+  const reason = checkReason(data.reason, problems);
+  checkInitiator(data.initiator, problems);
+  checkInstant('cancelledAt', data.cancelledAt, problems);
+  problems.throwIfAny();
+
+  if (data.lines !== null) {
+    return recordLinesCancelled(
+      order,
+      { ...data, cancellationId: data.cancellationId!, lines: data.lines },
+      reason,
+    );
+  }
+  if (order.afterSync.cancellation !== null) return [];
+  const events = changeStatus(order, 'CANCELLED', data.cancelledAt, data.now);
+  const after = events.reduce<OrderState>(evolveOrder, order)!;
+  // After DELIVERED a cancellation is ignored; before sync, or with an attempt
+  // in flight, the status change has done what the table says.
+  if (after.tiktokStatus !== 'CANCELLED' || after.syncStatus !== 'SYNCED') return events;
+  return [...events, ...cancelAfterSync(after, data, reason)];
+}
+
+function recordTikTokReturn({ data }: RecordTikTokReturn, order: Order): OrderEvent[] {
+  const problems = new Problems();
+  checkTikTokId('returnId', data.returnId, problems);
+  if (data.returnId === null) problems.invalid(['returnId'], 'returnId is required');
+  checkReturnKind(data.status, data.returnType, problems);
+  checkLines(order, data.lines, problems, { allowNone: true });
+  const amount = checkAmount(order, data.amount, data.currency, problems);
+  checkInstant('changedAt', data.changedAt, problems);
+  problems.throwIfAny();
+  return recordReturn(order, data, amount);
+}
+
 export function decideOrder(command: OrderCommand, state: OrderState): OrderEvent[] {
   if (command.type === 'RecordTikTokOrder') return recordOrder(command, state);
   if (state === null) throw DomainError.of('NOT_FOUND', ['tiktokOrderId'], 'no such order');
@@ -345,6 +458,16 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
       return recordFailure(command, state);
     case 'RetryOrderSync':
       return retry(command, state);
+    case 'RecordTikTokCancellation':
+      return recordCancellation(command, state);
+    case 'RecordTikTokReturn':
+      return recordTikTokReturn(command, state);
+    case 'StartPlatformMirroring':
+      return startMirroring(state, command.data.key, command.data.now);
+    case 'RecordPlatformMirrored':
+      return recordMirrored(state, command.data);
+    case 'RecordPlatformMirroringFailure':
+      return recordMirroringFailure(state, command.data);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

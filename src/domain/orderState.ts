@@ -1,4 +1,11 @@
-import type { OrderEvent } from './orderEvents';
+import type { MirroringKind, MirroringStatus } from './afterSyncVocabulary';
+import type {
+  MirroringRequest,
+  OrderCancelledAfterSync,
+  OrderEvent,
+  OrderLinesCancelled,
+  OrderRefundCompleted,
+} from './orderEvents';
 import type {
   FulfillmentType,
   InventoryLocation,
@@ -7,8 +14,44 @@ import type {
   PlatformOrderStatus,
   SyncPlan,
 } from './orderVocabulary';
-import type { EcommercePlatform, FbtSyncMode } from './storeVocabulary';
+import {
+  type EcommercePlatform,
+  type FbtSyncMode,
+  type OnHoldOrders,
+  ORDER_SETTINGS_BEFORE_CHOICE,
+} from './storeVocabulary';
 import type { TikTokOrderStatus } from './tiktokStatus';
+
+/** One after-sync fact being made true on the platform: its plan, and where its attempts stand. */
+export interface PlatformMirroring {
+  key: string;
+  kind: MirroringKind;
+  /** The request as decided: the plan every attempt carries out. */
+  request: MirroringRequest;
+  status: MirroringStatus;
+  /** Attempts started, ever. */
+  attempts: number;
+  /** Attempts since the last request or retry (the automatic retry budget). */
+  attemptsSinceRequest: number;
+  attemptInFlight: number | null;
+  nextAttemptAt: string | null;
+  failureReason: string | null;
+  platformReference: string | null;
+  requestedAt: string;
+  mirroredAt: string | null;
+}
+
+/** What TikTok Shop reported after sync, and what the platform order was asked to do about it. */
+export interface AfterSync {
+  /** The whole-order cancellation, once recorded after sync. */
+  cancellation: OrderCancelledAfterSync['data'] | null;
+  /** Line cancellations and completed refunds, in the order recorded (some before sync). */
+  facts: Array<OrderLinesCancelled | OrderRefundCompleted>;
+  /** One per fact that needs the platform to change, in the order requested. */
+  mirrorings: PlatformMirroring[];
+}
+
+export const NOTHING_AFTER_SYNC: AfterSync = { cancellation: null, facts: [], mirrorings: [] };
 
 /** An order as its events tell it. */
 export interface Order {
@@ -44,6 +87,11 @@ export interface Order {
   totalAmount: string;
   placedAt: string;
   syncedAt: string | null;
+  /** How ON_HOLD orders were treated by its store when it was placed. */
+  onHoldOrders: OnHoldOrders;
+  /** Whether its store restocked returns when it was placed. */
+  restockReturns: boolean;
+  afterSync: AfterSync;
   updatedAt: string;
 }
 
@@ -84,9 +132,84 @@ function changed(state: Order, changes: Partial<Order>): Order {
     totalAmount: state.totalAmount,
     placedAt: state.placedAt,
     syncedAt: state.syncedAt,
+    onHoldOrders: state.onHoldOrders,
+    restockReturns: state.restockReturns,
+    afterSync: state.afterSync,
     updatedAt: state.updatedAt,
   };
   return Object.assign(next, changes);
+}
+
+/** The order with one mirroring changed (a key it does not have changes nothing but the time). */
+function changedMirroring(
+  state: Order,
+  key: string,
+  at: string,
+  change: (mirroring: PlatformMirroring) => Partial<PlatformMirroring>,
+): Order {
+  const { afterSync } = state;
+  const mirrorings = afterSync.mirrorings.map((m) => (m.key === key ? { ...m, ...change(m) } : m));
+  return changed(state, { afterSync: { ...afterSync, mirrorings }, updatedAt: at });
+}
+
+/**
+ * The event as the state keeps it: its type and data, without whatever the
+ * store read it with (metadata, positions), so that a fold of the log equals
+ * a fold of the events a command returned.
+ */
+function factOf<E extends OrderEvent>(event: E): E {
+  return { type: event.type, data: event.data } as E;
+}
+
+export function mirroringKindOf(request: MirroringRequest): MirroringKind {
+  switch (request.type) {
+    case 'PlatformCancellationRequested':
+      return request.data.scope === 'ORDER' ? 'CANCEL_ORDER' : 'CANCEL_LINES';
+    case 'PlatformRefundRequested':
+      return 'REFUND';
+    case 'PlatformHoldReleaseRequested':
+      return 'RELEASE_HOLD';
+    default: {
+      const _exhaustive: never = request;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * A mirroring requested. A whole-order cancellation supersedes a hold release
+ * not started yet: a cancelled platform order has no hold to release.
+ */
+function requested(state: Order, request: MirroringRequest): Order {
+  const { afterSync } = state;
+  if (afterSync.mirrorings.some((m) => m.key === request.data.key)) return state;
+  const kind = mirroringKindOf(request);
+  const mirrorings = afterSync.mirrorings.map((m) =>
+    kind === 'CANCEL_ORDER' &&
+    m.kind === 'RELEASE_HOLD' &&
+    m.status === 'PENDING' &&
+    m.attemptInFlight === null
+      ? { ...m, status: 'SUPERSEDED' as const, nextAttemptAt: null }
+      : m,
+  );
+  mirrorings.push({
+    key: request.data.key,
+    kind,
+    request,
+    status: 'PENDING',
+    attempts: 0,
+    attemptsSinceRequest: 0,
+    attemptInFlight: null,
+    nextAttemptAt: null,
+    failureReason: null,
+    platformReference: null,
+    requestedAt: request.data.requestedAt,
+    mirroredAt: null,
+  });
+  return changed(state, {
+    afterSync: { ...afterSync, mirrorings },
+    updatedAt: request.data.requestedAt,
+  });
 }
 
 export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
@@ -120,6 +243,9 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       totalAmount: data.totalAmount,
       placedAt: data.placedAt,
       syncedAt: null,
+      onHoldOrders: ORDER_SETTINGS_BEFORE_CHOICE.onHoldOrders,
+      restockReturns: ORDER_SETTINGS_BEFORE_CHOICE.restockReturns,
+      afterSync: NOTHING_AFTER_SYNC,
       updatedAt: data.recordedAt,
     };
   }
@@ -183,6 +309,58 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
         nextAttemptAt: null,
         updatedAt: event.data.cancelledAt,
       });
+    case 'OrderSettingsRecorded':
+      return changed(state, {
+        onHoldOrders: event.data.onHoldOrders,
+        restockReturns: event.data.restockReturns,
+        updatedAt: event.data.recordedAt,
+      });
+    case 'OrderCancelledAfterSync':
+      return changed(state, {
+        afterSync: { ...state.afterSync, cancellation: event.data },
+        updatedAt: event.data.recordedAt,
+      });
+    case 'OrderLinesCancelled':
+    case 'OrderRefundCompleted':
+      return changed(state, {
+        afterSync: { ...state.afterSync, facts: [...state.afterSync.facts, factOf(event)] },
+        updatedAt: event.data.recordedAt,
+      });
+    case 'PlatformCancellationRequested':
+    case 'PlatformRefundRequested':
+    case 'PlatformHoldReleaseRequested':
+      return requested(state, factOf(event));
+    case 'PlatformMirroringStarted':
+      return changedMirroring(state, event.data.key, event.data.startedAt, (m) => ({
+        attempts: event.data.attempt,
+        attemptsSinceRequest: m.attemptsSinceRequest + 1,
+        attemptInFlight: event.data.attempt,
+        nextAttemptAt: null,
+      }));
+    case 'PlatformMirrored':
+      return changedMirroring(state, event.data.key, event.data.mirroredAt, () => ({
+        status: 'MIRRORED',
+        attemptInFlight: null,
+        nextAttemptAt: null,
+        failureReason: null,
+        platformReference: event.data.platformReference,
+        mirroredAt: event.data.mirroredAt,
+      }));
+    case 'PlatformMirroringFailed':
+      return changedMirroring(state, event.data.key, event.data.failedAt, () => ({
+        status: event.data.final ? 'FAILED' : 'PENDING',
+        attemptInFlight: null,
+        nextAttemptAt: event.data.nextAttemptAt,
+        failureReason: event.data.reason,
+      }));
+    case 'PlatformMirroringRetryRequested':
+      return changedMirroring(state, event.data.key, event.data.requestedAt, () => ({
+        status: 'PENDING',
+        attemptsSinceRequest: 0,
+        nextAttemptAt: null,
+      }));
+    case 'InventoryRestocked':
+      return changed(state, { updatedAt: event.data.restockedAt });
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

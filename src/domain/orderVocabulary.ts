@@ -28,4 +28,13 @@ export interface SyncPlan {
   /** Whose inventory the order's items are deducted from at sync. */
   inventoryLocation: InventoryLocation;
   tags: string[];
+  /**
+   * Present, and true, when the order is synced inside TikTok's ON_HOLD window
+   * under SYNC_ON_HOLD: the platform order is created with its payment pending
+   * and its fulfilment held, and released when TikTok releases the order.
+   * Every plan decided before the setting existed, and every other plan, has
+   * no such key: a stored OrderSyncRequested of version 1 reads as what it
+   * was, so the event keeps its version and needs no upcaster.
+   */
+  onHold?: true;
 }

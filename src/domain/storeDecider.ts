@@ -5,8 +5,12 @@ import {
   DEFAULT_RULES,
   ECOMMERCE_PLATFORMS,
   type EcommercePlatform,
+  DEFAULT_ORDER_SETTINGS,
   FBT_SYNC_MODES,
   type FbtSyncMode,
+  ON_HOLD_ORDERS,
+  type OnHoldOrders,
+  type OrderSettings,
   PLANS,
   type Plan,
   planAllowsFbtRules,
@@ -19,6 +23,11 @@ export interface FbtSyncRules extends RulesInForce {
   updatedBy: string | null;
 }
 
+export interface StoreOrderSettings extends OrderSettings {
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
 export interface Store {
   storeId: string;
   name: string;
@@ -27,6 +36,8 @@ export interface Store {
   shopDomain: string | null;
   plan: Plan;
   rules: FbtSyncRules;
+  /** How ON_HOLD orders are treated and whether returns are restocked (every plan). */
+  orderSettings: StoreOrderSettings;
   createdAt: string;
   updatedAt: string;
 }
@@ -60,7 +71,14 @@ export interface UpdateFbtSyncRules {
   data: { mode: FbtSyncMode; orderTag: string | null; now: string; actor: string };
 }
 
-export type StoreCommand = ConnectStore | ChangeStorePlan | UpdateFbtSyncRules;
+/** The store's order settings, on every plan. Both are given: the edge fills in the one not changed. */
+export interface UpdateOrderSettings {
+  type: 'UpdateOrderSettings';
+  data: { onHoldOrders: OnHoldOrders; restockReturns: boolean; now: string; actor: string };
+}
+
+export type StoreCommand =
+  ConnectStore | ChangeStorePlan | UpdateFbtSyncRules | UpdateOrderSettings;
 
 export const MAX_STORE_NAME_LENGTH = 200;
 export const MAX_ORDER_TAG_LENGTH = 40;
@@ -73,6 +91,14 @@ export function rulesInForce(store: Store): RulesInForce {
   return planAllowsFbtRules(store.plan)
     ? { mode: store.rules.mode, orderTag: store.rules.orderTag }
     : DEFAULT_RULES;
+}
+
+/** The order settings an order placed now is handled under (every plan may choose them). */
+export function orderSettingsInForce(store: Store): OrderSettings {
+  return {
+    onHoldOrders: store.orderSettings.onHoldOrders,
+    restockReturns: store.orderSettings.restockReturns,
+  };
 }
 
 /** A tag is trimmed, 1–40 characters, no commas (Shopify separates tags with commas). */
@@ -239,6 +265,35 @@ function updateRules({ data }: UpdateFbtSyncRules, store: Store): StoreEvent[] {
   ];
 }
 
+function updateOrderSettings({ data }: UpdateOrderSettings, store: Store): StoreEvent[] {
+  const problems = new Problems();
+  if (!(ON_HOLD_ORDERS as readonly string[]).includes(data.onHoldOrders)) {
+    problems.invalid(['onHoldOrders'], `onHoldOrders must be one of ${ON_HOLD_ORDERS.join(', ')}`);
+  }
+  if (typeof data.restockReturns !== 'boolean') {
+    problems.invalid(['restockReturns'], 'restockReturns must be true or false');
+  }
+  problems.throwIfAny();
+  // No plan or platform check: holding a platform order's fulfilment and
+  // restocking a return are things every platform does, on every plan.
+  const { onHoldOrders, restockReturns } = store.orderSettings;
+  if (data.onHoldOrders === onHoldOrders && data.restockReturns === restockReturns) return [];
+  return [
+    {
+      type: 'StoreOrderSettingsChanged',
+      data: {
+        storeId: store.storeId,
+        onHoldOrders: data.onHoldOrders,
+        restockReturns: data.restockReturns,
+        previousOnHoldOrders: onHoldOrders,
+        previousRestockReturns: restockReturns,
+        changedAt: data.now,
+        changedBy: data.actor,
+      },
+    },
+  ];
+}
+
 export function decideStore(command: StoreCommand, state: StoreState): StoreEvent[] {
   if (command.type === 'ConnectStore') return connect(command, state);
   if (state === null) throw DomainError.of('NOT_FOUND', ['storeId'], 'no such store');
@@ -247,6 +302,8 @@ export function decideStore(command: StoreCommand, state: StoreState): StoreEven
       return changePlan(command, state);
     case 'UpdateFbtSyncRules':
       return updateRules(command, state);
+    case 'UpdateOrderSettings':
+      return updateOrderSettings(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -266,6 +323,7 @@ export function evolveStore(state: StoreState, event: StoreEvent): StoreState {
         shopDomain: data.shopDomain,
         plan: data.plan,
         rules: { ...DEFAULT_RULES, updatedAt: null, updatedBy: null },
+        orderSettings: { ...DEFAULT_ORDER_SETTINGS, updatedAt: null, updatedBy: null },
         createdAt: data.connectedAt,
         updatedAt: data.connectedAt,
       };
@@ -295,6 +353,19 @@ export function evolveStore(state: StoreState, event: StoreEvent): StoreState {
             updatedBy: data.resetBy,
           },
           updatedAt: data.resetAt,
+        }
+      );
+    case 'StoreOrderSettingsChanged':
+      return (
+        state && {
+          ...state,
+          orderSettings: {
+            onHoldOrders: data.onHoldOrders,
+            restockReturns: data.restockReturns,
+            updatedAt: data.changedAt,
+            updatedBy: data.changedBy,
+          },
+          updatedAt: data.changedAt,
         }
       );
     default: {

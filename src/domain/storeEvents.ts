@@ -1,4 +1,4 @@
-import type { EcommercePlatform, FbtSyncMode, Plan } from './storeVocabulary';
+import type { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from './storeVocabulary';
 
 /** A TikTok Shop connected to an e-commerce platform. */
 export interface StoreConnected {
@@ -49,6 +49,28 @@ export interface FbtSyncRulesReset {
   };
 }
 
+/**
+ * The merchant chose new order settings (every plan). Like the FBT rules, they
+ * apply to orders placed afterwards: each order records the settings it is
+ * handled under.
+ */
+export interface StoreOrderSettingsChanged {
+  type: 'StoreOrderSettingsChanged';
+  data: {
+    storeId: string;
+    onHoldOrders: OnHoldOrders;
+    restockReturns: boolean;
+    previousOnHoldOrders: OnHoldOrders;
+    previousRestockReturns: boolean;
+    changedAt: string;
+    changedBy: string;
+  };
+}
+
 export type StoreEvent =
-  StoreConnected | StorePlanChanged | FbtSyncRulesChanged | FbtSyncRulesReset;
+  | StoreConnected
+  | StorePlanChanged
+  | FbtSyncRulesChanged
+  | FbtSyncRulesReset
+  | StoreOrderSettingsChanged;
 export type StoreEventType = StoreEvent['type'];

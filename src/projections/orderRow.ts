@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Order } from '../domain/orderState';
+import { NOTHING_AFTER_SYNC, type Order } from '../domain/orderState';
 import type {
   FulfillmentType,
   InventoryLocation,
@@ -8,7 +8,11 @@ import type {
   PlatformOrderStatus,
   SyncPlan,
 } from '../domain/orderVocabulary';
-import type { EcommercePlatform, FbtSyncMode } from '../domain/storeVocabulary';
+import {
+  type EcommercePlatform,
+  type FbtSyncMode,
+  ORDER_SETTINGS_BEFORE_CHOICE,
+} from '../domain/storeVocabulary';
 import type { TikTokOrderStatus } from '../domain/tiktokStatus';
 import type { OrdersTable } from './tables';
 
@@ -46,6 +50,13 @@ export function orderFromRow(row: OrderRow): Order {
     totalAmount: row.total_amount,
     placedAt: row.placed_at.toISOString(),
     syncedAt: iso(row.synced_at),
+    // The orders table has no columns for the order settings and the
+    // after-sync facts yet (the API part of "the order's whole life" adds
+    // them): a row read back folds on from none, and no column it writes
+    // depends on them. Whatever reads them must store them first.
+    onHoldOrders: ORDER_SETTINGS_BEFORE_CHOICE.onHoldOrders,
+    restockReturns: ORDER_SETTINGS_BEFORE_CHOICE.restockReturns,
+    afterSync: NOTHING_AFTER_SYNC,
     updatedAt: row.updated_at.toISOString(),
   };
 }

@@ -1,6 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { Store } from '../domain/storeDecider';
-import type { EcommercePlatform, FbtSyncMode, Plan } from '../domain/storeVocabulary';
+import {
+  DEFAULT_ORDER_SETTINGS,
+  type EcommercePlatform,
+  type FbtSyncMode,
+  type Plan,
+} from '../domain/storeVocabulary';
 import type { StoresTable } from './tables';
 
 export type StoreRow = Selectable<StoresTable>;
@@ -19,6 +24,10 @@ export function storeFromRow(row: StoreRow): Store {
       updatedAt: row.fbt_updated_at?.toISOString() ?? null,
       updatedBy: row.fbt_updated_by,
     },
+    // The stores table has no columns for the order settings yet (the API
+    // part of "the order's whole life" adds them): a row read back folds on
+    // from the defaults, and nothing the table holds depends on them.
+    orderSettings: { ...DEFAULT_ORDER_SETTINGS, updatedAt: null, updatedBy: null },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

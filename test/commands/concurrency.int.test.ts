@@ -32,6 +32,7 @@ import {
   foldOrder,
   minute,
   STATUSES,
+  MODEL_DEFAULT_SETTINGS,
   type ModelStore,
   type OrderExecuted,
   type OrderStep,
@@ -292,6 +293,7 @@ describe('32 concurrent commands on one order', () => {
             platform: 'SHOPIFY',
             plan: 'PRO',
             rules: { mode, orderTag: 'FBT' },
+            settings: MODEL_DEFAULT_SETTINGS,
           };
           const last = accepted.reduce<OrderExecuted | undefined>(
             (latest, a) =>

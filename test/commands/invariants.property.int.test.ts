@@ -4,15 +4,21 @@ import type { CommandContext } from '../../src/commands/commandContext';
 import {
   recordOrderSynced,
   recordOrderSyncFailure,
+  recordPlatformMirrored,
+  recordPlatformMirroringFailure,
+  recordTikTokCancellation,
   recordTikTokOrder,
   recordTikTokOrderStatus,
+  recordTikTokReturn,
   retryOrderSync,
   startOrderSync,
+  startPlatformMirroring,
 } from '../../src/commands/orderCommands';
 import {
   changeStorePlan,
   connectStore,
   updateFbtSyncRules,
+  updateOrderSettings,
 } from '../../src/commands/storeCommands';
 import type { DomainEvent } from '../../src/domain/eventCatalog';
 import type { OrderEvent } from '../../src/domain/orderEvents';
@@ -24,10 +30,13 @@ import type { Checkpoint } from '../../src/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   ACTOR,
+  checkAfterSyncOnce,
   checkBlockedOnlyUnderWait,
   checkCancelledNeverSynced,
   checkFoldsAgree,
   checkInventoryDeductedOnceWithSync,
+  checkRefundedNoMoreThanTotal,
+  checkRestockedNoMoreThanDeducted,
   checkStoreRules,
   checkSyncedOnlyAsTheTableSays,
   checkVersions,
@@ -44,7 +53,8 @@ import {
 } from '../support/domainArbitraries';
 
 /**
- * The five invariants of docs/fbt-sync-rules.md through the real command
+ * The five invariants of docs/fbt-sync-rules.md, and those of its "After
+ * sync" section, through the real command
  * functions and handler on PostgreSQL: the same generated scenarios as the
  * pure test (test/domain/invariants.property.unit.test.ts), fewer of them.
  * Every run uses TikTok shop ids of its own, so its stores and orders get
@@ -82,6 +92,14 @@ function commandsOnDatabase(store: EventStore): CommandPort {
     recordOrderSyncFailure: (now, orderId, failure) =>
       recordOrderSyncFailure(at(now), orderId, failure),
     retryOrderSync: (now, input) => retryOrderSync(at(now), input),
+    updateOrderSettings: (now, input) => updateOrderSettings(at(now), input),
+    recordTikTokCancellation: (now, input) => recordTikTokCancellation(at(now), input),
+    recordTikTokReturn: (now, input) => recordTikTokReturn(at(now), input),
+    startPlatformMirroring: (now, orderId, key) => startPlatformMirroring(at(now), orderId, key),
+    recordPlatformMirrored: (now, orderId, outcome) =>
+      recordPlatformMirrored(at(now), orderId, outcome),
+    recordPlatformMirroringFailure: (now, orderId, failure) =>
+      recordPlatformMirroringFailure(at(now), orderId, failure),
     readStream: async (streamId) => {
       const { events, currentVersion } = await store.readStream(streamId);
       return {
@@ -223,6 +241,21 @@ describe('FBT sync invariants, through the command handler on PostgreSQL', () =>
   );
 
   it(
+    "after sync: one platform cancellation per order, each TikTok fact mirrored once, never more restocked than deducted nor refunded than the order's total",
+    async () => {
+      await forEveryScenario(
+        (run) => {
+          checkAfterSyncOnce(run);
+          checkRestockedNoMoreThanDeducted(run);
+          checkRefundedNoMoreThanTotal(run);
+        },
+        ['refundRequested'],
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
     'store streams: no FBT rules on FREE/ESSENTIALS, WAIT and tags only on Shopify, resets recorded',
     async () => {
       await forEveryScenario(checkStoreRules, ['ruleChangeRefused']);
@@ -252,6 +285,9 @@ describe('FBT sync invariants, through the command handler on PostgreSQL', () =>
             checkCancelledNeverSynced(run);
             checkStoreRules(run);
             checkVersions(run);
+            checkAfterSyncOnce(run);
+            checkRestockedNoMoreThanDeducted(run);
+            checkRefundedNoMoreThanTotal(run);
           },
           [],
           wanted - scenarioRuns,
@@ -268,6 +304,12 @@ describe('FBT sync invariants, through the command handler on PostgreSQL', () =>
         'syncedRecordedTwice',
         'finalFailure',
         'rulesResetOnPlanChange',
+        'syncedOnHold',
+        'holdReleaseRequested',
+        'cancelledAfterSyncRequested',
+        'linesCancelledAfterSync',
+        'refundRequested',
+        'restockedOnMirror',
       ];
       for (const name of rows) expect({ [name]: reached[name] }).not.toEqual({ [name]: 0 });
     },

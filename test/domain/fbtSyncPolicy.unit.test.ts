@@ -128,3 +128,86 @@ describe('the FBT sync policy, row by row', () => {
         }
   });
 });
+
+/** The ON_HOLD rows of docs/fbt-sync-rules.md ("ON_HOLD"), before sync. */
+describe('the FBT sync policy in the ON_HOLD window', () => {
+  it('WAIT_FOR_RELEASE (the default, and when left out): an ON_HOLD order waits, as today', () => {
+    for (const fulfillmentType of ['FULFILLED_BY_SELLER', 'FULFILLED_BY_TIKTOK'] as const) {
+      const mode = 'SYNC_AND_DEDUCT_INVENTORY';
+      expect(fbtSyncPolicy({ fulfillmentType, mode, status: 'ON_HOLD' }).action).toBe('wait');
+      expect(
+        fbtSyncPolicy({
+          fulfillmentType,
+          mode,
+          status: 'ON_HOLD',
+          onHoldOrders: 'WAIT_FOR_RELEASE',
+        }).action,
+      ).toBe('wait');
+    }
+  });
+
+  it('SYNC_ON_HOLD, seller-fulfilled: synced at once as the paid row, held on the platform', () => {
+    for (const mode of modes) {
+      expect(
+        fbtSyncPolicy({
+          fulfillmentType: 'FULFILLED_BY_SELLER',
+          mode,
+          status: 'ON_HOLD',
+          onHoldOrders: 'SYNC_ON_HOLD',
+        }),
+      ).toMatchObject({
+        action: 'sync',
+        platformOrderStatus: 'AWAITING_SHIPMENT',
+        inventoryBehaviour: 'DECREMENT_OBEYING_POLICY',
+        inventoryLocation: 'ECOMMERCE_PLATFORM',
+        tagged: false,
+        onHold: true,
+      });
+    }
+  });
+
+  it('SYNC_ON_HOLD, FBT under SYNC_AND_DEDUCT_INVENTORY: synced at once, stock claimed, tagged, held', () => {
+    expect(
+      fbtSyncPolicy({
+        fulfillmentType: 'FULFILLED_BY_TIKTOK',
+        mode: 'SYNC_AND_DEDUCT_INVENTORY',
+        status: 'ON_HOLD',
+        onHoldOrders: 'SYNC_ON_HOLD',
+      }),
+    ).toMatchObject({
+      action: 'sync',
+      platformOrderStatus: 'AWAITING_SHIPMENT',
+      inventoryLocation: 'ECOMMERCE_PLATFORM',
+      tagged: true,
+      onHold: true,
+    });
+  });
+
+  it('FBT under WAIT_FOR_AWAITING_COLLECTION stays BLOCKED through ON_HOLD whatever the setting', () => {
+    for (const onHoldOrders of ['WAIT_FOR_RELEASE', 'SYNC_ON_HOLD'] as const) {
+      expect(
+        fbtSyncPolicy({
+          fulfillmentType: 'FULFILLED_BY_TIKTOK',
+          mode: 'WAIT_FOR_AWAITING_COLLECTION',
+          status: 'ON_HOLD',
+          onHoldOrders,
+        }).action,
+      ).toBe('block');
+    }
+  });
+
+  it('SYNC_ON_HOLD changes nothing outside ON_HOLD: UNPAID waits, paid orders are not held', () => {
+    for (const fulfillmentType of ['FULFILLED_BY_SELLER', 'FULFILLED_BY_TIKTOK'] as const) {
+      const mode = 'SYNC_AND_DEDUCT_INVENTORY';
+      const onHoldOrders = 'SYNC_ON_HOLD';
+      expect(fbtSyncPolicy({ fulfillmentType, mode, status: 'UNPAID', onHoldOrders }).action).toBe(
+        'wait',
+      );
+      for (const status of paid)
+        expect(fbtSyncPolicy({ fulfillmentType, mode, status, onHoldOrders })).toMatchObject({
+          action: 'sync',
+          onHold: false,
+        });
+    }
+  });
+});

@@ -2,10 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { DomainEvent } from '../../src/domain/eventCatalog';
 import {
+  checkAfterSyncOnce,
   checkBlockedOnlyUnderWait,
   checkCancelledNeverSynced,
   checkFoldsAgree,
   checkInventoryDeductedOnceWithSync,
+  checkRefundedNoMoreThanTotal,
+  checkRestockedNoMoreThanDeducted,
   checkStoreRules,
   checkSyncedOnlyAsTheTableSays,
   checkVersions,
@@ -20,7 +23,9 @@ import {
 } from '../support/domainArbitraries';
 
 /**
- * The five invariants of docs/fbt-sync-rules.md on the pure path: every
+ * The five invariants of docs/fbt-sync-rules.md, and those of its "After
+ * sync" section (cancellations, partial cancellations and refunds after sync,
+ * in any order, with duplicates), on the pure path: every
  * generated sequence runs through decideOrder/evolveOrder and
  * decideStore/evolveStore, one array per stream, exactly as the command
  * handler would (test/support/domainArbitraries.ts).
@@ -45,11 +50,25 @@ async function forEveryScenario(
   for (const name of mustReach) expect({ [name]: coverage[name] }).not.toEqual({ [name]: 0 });
 }
 
-/** What a store would give back: each event through JSON, as the log stores it. */
+/**
+ * What a store would give back: each event through JSON, as the log stores
+ * it, in the envelope it is read with (a fold must keep none of it).
+ */
 function storedCopies(run: ScenarioRun): Map<string, DomainEvent[]> {
   const streams = [...run.orders, ...run.stores];
   return new Map(
-    streams.map((h) => [h.streamId, JSON.parse(JSON.stringify(h.events)) as DomainEvent[]]),
+    streams.map((h) => [
+      h.streamId,
+      h.events.map(
+        (event, streamVersion) =>
+          ({
+            ...(JSON.parse(JSON.stringify(event)) as DomainEvent),
+            streamId: h.streamId,
+            streamVersion,
+            metadata: { correlationId: 'stored', schemaVersion: 1 },
+          }) as unknown as DomainEvent,
+      ),
+    ]),
   );
 }
 
@@ -135,11 +154,60 @@ describe('FBT sync invariants, on the pure deciders', () => {
     ]);
   });
 
-  it('5. live, replayed and stored-then-rebuilt folds agree', async () => {
+  it('5. live, replayed and stored-then-rebuilt folds agree, and rows picked up again fold on alike', async () => {
     await forEveryScenario(
       (run) => checkFoldsAgree(run, storedCopies(run)),
-      ['retriedAfterFailure', 'finalFailure', 'waitSynced'],
+      [
+        'retriedAfterFailure',
+        'finalFailure',
+        'waitSynced',
+        'settingsRecorded',
+        'syncedOnHold',
+        'holdReleaseRequested',
+        'cancelledAfterSyncRequested',
+        'linesCancelledAfterSync',
+        'refundRequested',
+        'restockedOnMirror',
+        'mirroringRetried',
+      ],
     );
+  });
+
+  it('after sync: at most one platform cancellation per order; each TikTok fact mirrored at most once; duplicates, stale and rejected facts append nothing', async () => {
+    await forEveryScenario(checkAfterSyncOnce, [
+      'cancelledAfterSyncRequested',
+      'platformCancellationMirrored',
+      'cancelledInHoldWindow',
+      'linesCancelledAfterSync',
+      'factRecordedBeforeSync',
+      'refundRequested',
+      'returnNotCompletedIgnored',
+      'duplicateFactIgnored',
+      'holdReleaseRequested',
+      'holdReleaseSuperseded',
+      'mirroringFailedFinal',
+      'mirroringRetried',
+      'mirroringAnswerRefused',
+    ]);
+  });
+
+  it('after sync: never more restocked than deducted, per line and per location, as the rules say', async () => {
+    await forEveryScenario(checkRestockedNoMoreThanDeducted, [
+      'cancelledAfterSyncRequested',
+      'cancelledAfterSyncNotRestocked',
+      'linesCancelledAfterSync',
+      'refundRestocked',
+      'restockedOnMirror',
+      'unitsLeftOut',
+    ]);
+  });
+
+  it("after sync: never more refunded than the order's total", async () => {
+    await forEveryScenario(checkRefundedNoMoreThanTotal, [
+      'refundRequested',
+      'refundClamped',
+      'linesCancelledAfterSync',
+    ]);
   });
 
   it('store streams: no FBT rules on FREE/ESSENTIALS, WAIT and tags only on Shopify, resets recorded', async () => {

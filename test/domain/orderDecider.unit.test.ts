@@ -23,6 +23,7 @@ const shopify = (
   platform: 'SHOPIFY',
   plan: 'PRO',
   rules: { mode, orderTag },
+  settings: { onHoldOrders: 'WAIT_FOR_RELEASE', restockReturns: false },
 });
 const items: LineItem[] = [
   { sku: 'MUG', title: 'Mug', quantity: 2, unitPrice: '12.50' },

@@ -1,10 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { rulesInForce, storeDecider, type ConnectStore } from '../../src/domain/storeDecider';
+import {
+  orderSettingsInForce,
+  rulesInForce,
+  storeDecider,
+  type ConnectStore,
+} from '../../src/domain/storeDecider';
 import type { StoreEvent } from '../../src/domain/storeEvents';
 import {
   availableFbtSyncModes,
   type EcommercePlatform,
   type FbtSyncMode,
+  type OnHoldOrders,
   type Plan,
 } from '../../src/domain/storeVocabulary';
 import { deciderSpec } from '../support/deciderSpec';
@@ -252,5 +258,95 @@ describe('plan changes', () => {
     given(connected())
       .when(plan('PLATINUM' as Plan))
       .thenThrows('INVALID_INPUT', ['plan']);
+  });
+});
+
+describe('order settings (every plan)', () => {
+  const settings = (onHoldOrders: OnHoldOrders, restockReturns: boolean) => ({
+    type: 'UpdateOrderSettings' as const,
+    data: { onHoldOrders, restockReturns, now: NOW, actor: 'merchant@acme' },
+  });
+
+  it('a new store waits for release and does not restock returns', () => {
+    const state = given([]).when(connect()).state()!;
+    expect(state.orderSettings).toEqual({
+      onHoldOrders: 'WAIT_FOR_RELEASE',
+      restockReturns: false,
+      updatedAt: null,
+      updatedBy: null,
+    });
+    expect(orderSettingsInForce(state)).toEqual({
+      onHoldOrders: 'WAIT_FOR_RELEASE',
+      restockReturns: false,
+    });
+  });
+
+  it('any plan on any platform may choose SYNC_ON_HOLD and restockReturns, recorded with what they were', () => {
+    for (const p of ['FREE', 'ESSENTIALS', 'PRO', 'ENTERPRISE'] as const)
+      for (const platform of ['SHOPIFY', 'WIX'] as const) {
+        const history = connected(
+          platform,
+          p,
+          platform === 'SHOPIFY' ? 'acme.myshopify.com' : null,
+        );
+        const when = given(history).when(settings('SYNC_ON_HOLD', true));
+        expect(when.then(() => {})).toEqual([
+          {
+            type: 'StoreOrderSettingsChanged',
+            data: {
+              storeId: 's-1',
+              onHoldOrders: 'SYNC_ON_HOLD',
+              restockReturns: true,
+              previousOnHoldOrders: 'WAIT_FOR_RELEASE',
+              previousRestockReturns: false,
+              changedAt: NOW,
+              changedBy: 'merchant@acme',
+            },
+          },
+        ]);
+        expect(when.state()!.orderSettings).toEqual({
+          onHoldOrders: 'SYNC_ON_HOLD',
+          restockReturns: true,
+          updatedAt: NOW,
+          updatedBy: 'merchant@acme',
+        });
+      }
+  });
+
+  it('the same settings again change nothing; a plan change keeps them', () => {
+    given(connected()).when(settings('WAIT_FOR_RELEASE', false)).thenNothingHappened();
+    const chosen = [
+      ...connected(),
+      ...storeDecider.decide(
+        settings('SYNC_ON_HOLD', true),
+        connected().reduce(storeDecider.evolve, null),
+      ),
+    ];
+    given(chosen).when(settings('SYNC_ON_HOLD', true)).thenNothingHappened();
+    const afterPlan = given(chosen).when(plan('FREE'));
+    expect(afterPlan.then(() => {}).map((e) => e.type)).toEqual(['StorePlanChanged']);
+    expect(orderSettingsInForce(afterPlan.state()!)).toEqual({
+      onHoldOrders: 'SYNC_ON_HOLD',
+      restockReturns: true,
+    });
+  });
+
+  it('refuses an unknown onHoldOrders and a restockReturns that is not a boolean: INVALID_INPUT, naming each', () => {
+    const error = given(connected())
+      .when({
+        type: 'UpdateOrderSettings',
+        data: {
+          onHoldOrders: 'SOMETIMES' as OnHoldOrders,
+          restockReturns: 'yes' as unknown as boolean,
+          now: NOW,
+          actor: 'a',
+        },
+      })
+      .thenThrows('INVALID_INPUT');
+    expect(error.problems.map((p) => p.field)).toEqual([['onHoldOrders'], ['restockReturns']]);
+  });
+
+  it('an unknown store is NOT_FOUND', () => {
+    given([]).when(settings('SYNC_ON_HOLD', false)).thenThrows('NOT_FOUND', ['storeId']);
   });
 });

@@ -3,10 +3,12 @@
  *
  * - arbitraries: random interleavings of store changes, TikTok Shop facts and
  *   the sync reactor's steps, with duplicates, stale statuses and commands the
- *   domain must refuse;
- * - a model of the decision table and of the store's plan/rules, written from
- *   the rules document and not from src/domain, so a wrong branch there is a
- *   disagreement here;
+ *   domain must refuse; and of the order's life after sync (cancellations of
+ *   the whole order or of lines, returns in every status, the ON_HOLD window,
+ *   the mirroring reactor's attempts), drawn apart and interleaved;
+ * - a model of the decision table, of the after-sync table and of the store's
+ *   plan, rules and order settings, written from the rules document and not
+ *   from src/domain, so a wrong branch there is a disagreement here;
  * - one scenario runner over a CommandPort: the pure in-memory port below
  *   (decide/evolve, one array per stream) or the real command functions on
  *   PostgreSQL (test/commands);
@@ -18,8 +20,23 @@ import type { OrderResult, RecordTikTokOrderInput } from '../../src/commands/ord
 import type { ConnectStoreInput, StoreResult } from '../../src/commands/storeCommands';
 import { DomainError, type DomainErrorCode } from '../../src/domain/domainError';
 import { orderStreamId, storeStreamId, type DomainEvent } from '../../src/domain/eventCatalog';
+import type {
+  CancelInitiator,
+  LineUnits,
+  ReturnStatus,
+  ReturnType,
+} from '../../src/domain/afterSyncVocabulary';
+import { mirroringsDue } from '../../src/domain/orderAfterSync';
 import { decideOrder, type OrderCommand, type StoreSnapshot } from '../../src/domain/orderDecider';
-import type { OrderEvent, OrderPlaced } from '../../src/domain/orderEvents';
+import type {
+  InventoryDeducted,
+  MirroringRequest,
+  OrderCancelledAfterSync,
+  OrderEvent,
+  OrderLinesCancelled,
+  OrderPlaced,
+  OrderRefundCompleted,
+} from '../../src/domain/orderEvents';
 import { evolveOrder, initialOrderState, type OrderState } from '../../src/domain/orderState';
 import type {
   FulfillmentType,
@@ -31,6 +48,7 @@ import {
   decideStore,
   evolveStore,
   initialStoreState,
+  orderSettingsInForce,
   rulesInForce,
   type StoreCommand,
   type StoreState,
@@ -39,11 +57,15 @@ import type { StoreEvent } from '../../src/domain/storeEvents';
 import type {
   EcommercePlatform,
   FbtSyncMode,
+  OnHoldOrders,
+  OrderSettings,
   Plan,
   RulesInForce,
 } from '../../src/domain/storeVocabulary';
 import type { TikTokOrderStatus } from '../../src/domain/tiktokStatus';
 import type { EventStore } from '../../src/eventstore/createEventStore';
+import { orderFromRow, orderToRecord, orderToRow } from '../../src/projections/orderRow';
+import { storeFromRow, storeToRow } from '../../src/projections/storeRow';
 import type { Checkpoint } from '../../src/eventstore/types';
 
 // ---------------------------------------------------------------------------
@@ -73,6 +95,13 @@ export const PLATFORM_NAMES: readonly EcommercePlatform[] = [
 const DEFAULT_MODE: FbtSyncMode = 'SYNC_AND_DEDUCT_INVENTORY';
 const WAIT: FbtSyncMode = 'WAIT_FOR_AWAITING_COLLECTION';
 export const MODEL_DEFAULT_RULES: RulesInForce = { mode: DEFAULT_MODE, orderTag: null };
+/** A new store's order settings, and what an order without OrderSettingsRecorded was placed under. */
+export const MODEL_DEFAULT_SETTINGS: OrderSettings = {
+  onHoldOrders: 'WAIT_FOR_RELEASE',
+  restockReturns: false,
+};
+const sameSettings = (a: OrderSettings, b: OrderSettings): boolean =>
+  a.onHoldOrders === b.onHoldOrders && a.restockReturns === b.restockReturns;
 
 const rankOf = (status: TikTokOrderStatus): number =>
   (LIFECYCLE as readonly string[]).indexOf(status);
@@ -102,15 +131,21 @@ export type TableRow =
   | { action: 'cancel' }
   | { action: 'sync'; plan: SyncPlan };
 
-/** The row of the decision table for an order not yet synced. */
+/**
+ * The row of the decision table for an order not yet synced, with the ON_HOLD
+ * rows: under SYNC_ON_HOLD an ON_HOLD order is synced as the paid row, held.
+ */
 export function tableRow(
   fulfillmentType: FulfillmentType,
   rules: RulesInForce,
   status: TikTokOrderStatus,
+  onHoldOrders: OnHoldOrders = 'WAIT_FOR_RELEASE',
 ): TableRow {
   if (status === 'CANCELLED') return { action: 'cancel' };
+  const held = status === 'ON_HOLD' && onHoldOrders === 'SYNC_ON_HOLD';
+  const hold = held ? { onHold: true as const } : {};
   if (fulfillmentType === 'FULFILLED_BY_SELLER') {
-    return modelPaid(status)
+    return modelPaid(status) || held
       ? {
           action: 'sync',
           plan: {
@@ -118,13 +153,14 @@ export function tableRow(
             inventoryBehaviour: 'DECREMENT_OBEYING_POLICY',
             inventoryLocation: 'ECOMMERCE_PLATFORM',
             tags: [],
+            ...hold,
           },
         }
       : { action: 'wait' };
   }
   const tags = rules.orderTag === null ? [] : [rules.orderTag];
   if (rules.mode === DEFAULT_MODE) {
-    return modelPaid(status)
+    return modelPaid(status) || held
       ? {
           action: 'sync',
           plan: {
@@ -132,6 +168,7 @@ export function tableRow(
             inventoryBehaviour: 'DECREMENT_OBEYING_POLICY',
             inventoryLocation: 'ECOMMERCE_PLATFORM',
             tags,
+            ...hold,
           },
         }
       : { action: 'wait' };
@@ -154,6 +191,8 @@ export interface ModelStore {
   platform: EcommercePlatform;
   plan: Plan;
   rules: RulesInForce;
+  /** onHoldOrders and restockReturns: every plan, every platform. */
+  settings: OrderSettings;
 }
 
 const eligible = (plan: Plan): boolean => plan === 'PRO' || plan === 'ENTERPRISE';
@@ -184,7 +223,12 @@ export function modelStoreStep(store: ModelStore | null, step: StoreStep): Model
   if (step.kind === 'ConnectStore') {
     if (store !== null) return { refused: 'ALREADY_EXISTS' };
     return {
-      store: { platform: step.platform, plan: step.plan, rules: MODEL_DEFAULT_RULES },
+      store: {
+        platform: step.platform,
+        plan: step.plan,
+        rules: MODEL_DEFAULT_RULES,
+        settings: MODEL_DEFAULT_SETTINGS,
+      },
       events: ['StoreConnected'],
     };
   }
@@ -199,6 +243,13 @@ export function modelStoreStep(store: ModelStore | null, step: StoreStep): Model
       };
     }
     return { store: { ...store, plan: step.plan }, events: ['StorePlanChanged'] };
+  }
+  if (step.kind === 'UpdateOrderSettings') {
+    const known = step.onHoldOrders === 'WAIT_FOR_RELEASE' || step.onHoldOrders === 'SYNC_ON_HOLD';
+    if (!known || typeof step.restockReturns !== 'boolean') return { refused: 'INVALID_INPUT' };
+    const settings = { onHoldOrders: step.onHoldOrders, restockReturns: step.restockReturns };
+    if (sameSettings(settings, store.settings)) return { store, events: [] };
+    return { store: { ...store, settings }, events: ['StoreOrderSettingsChanged'] };
   }
   const orderTag = step.orderTag === null ? null : modelTag(step.orderTag);
   if (orderTag === undefined) return { refused: 'INVALID_INPUT' };
@@ -237,10 +288,22 @@ export type OrderTarget = { shop: number; order: number } | 'previousOrder';
 /** Which attempt a sync result names: the one in flight, or one that is not. */
 export type AttemptRef = 'inFlight' | 'previous' | 'next' | 'first';
 
+/**
+ * Which mirroring a mirroring step names: the first one due, the one with an
+ * attempt in flight, the last one requested, or one the order does not have.
+ */
+export type KeyRef = 'due' | 'inFlight' | 'last' | 'bogus';
+
 export type StoreStep =
   | { kind: 'ConnectStore'; shop: number; platform: EcommercePlatform; plan: Plan }
   | { kind: 'ChangeStorePlan'; shop: number; plan: Plan }
-  | { kind: 'UpdateFbtSyncRules'; shop: number; mode: FbtSyncMode; orderTag: string | null };
+  | { kind: 'UpdateFbtSyncRules'; shop: number; mode: FbtSyncMode; orderTag: string | null }
+  | {
+      kind: 'UpdateOrderSettings';
+      shop: number;
+      onHoldOrders: OnHoldOrders;
+      restockReturns: boolean;
+    };
 
 export type OrderStep =
   | { kind: 'RecordTikTokOrder'; target: OrderTarget; status: TikTokOrderStatus }
@@ -260,7 +323,44 @@ export type OrderStep =
       maxAttempts: number;
       retryAfterMinutes: number;
     }
-  | { kind: 'RetryOrderSync'; target: OrderTarget };
+  | { kind: 'RetryOrderSync'; target: OrderTarget }
+  | {
+      kind: 'RecordTikTokCancellation';
+      target: OrderTarget;
+      /** null: the whole order. */
+      lines: LineUnits[] | null;
+      /** Which of a few TikTok cancellation ids (null: the report named none). */
+      cancellation: number | null;
+      initiator: CancelInitiator;
+    }
+  | {
+      kind: 'RecordTikTokReturn';
+      target: OrderTarget;
+      /** Which of a few TikTok return ids. */
+      returnNo: number;
+      status: ReturnStatus;
+      returnType: ReturnType;
+      lines: LineUnits[];
+      /** Whole currency units refunded; null: an amount with digits the currency does not have. */
+      amountUnits: number | null;
+    }
+  | { kind: 'StartPlatformMirroring'; target: OrderTarget; key: KeyRef }
+  | {
+      kind: 'RecordPlatformMirrored';
+      target: OrderTarget;
+      key: KeyRef;
+      attempt: AttemptRef;
+      alreadyOnPlatform: boolean;
+    }
+  | {
+      kind: 'RecordPlatformMirroringFailure';
+      target: OrderTarget;
+      key: KeyRef;
+      attempt: AttemptRef;
+      retryable: boolean;
+      maxAttempts: number;
+      retryAfterMinutes: number;
+    };
 
 export type Step =
   | StoreStep
@@ -356,6 +456,27 @@ const setupRulesArb: fc.Arbitrary<StoreStep> = fc.record({
   ),
 });
 
+/** How a merchant sets up order handling first: often SYNC_ON_HOLD, often restocking returns. */
+const setupSettingsArb: fc.Arbitrary<StoreStep> = fc.record({
+  kind: fc.constant('UpdateOrderSettings' as const),
+  shop: shopArb,
+  onHoldOrders: fc.constantFrom<OnHoldOrders>('WAIT_FOR_RELEASE', 'SYNC_ON_HOLD'),
+  restockReturns: fc.oneof(
+    { arbitrary: fc.constant(true), weight: 3 },
+    { arbitrary: fc.constant(false), weight: 1 },
+  ),
+});
+/** Settings changed at any time, now and then to a value the domain must refuse. */
+export const updateOrderSettingsArb: fc.Arbitrary<StoreStep> = fc.record({
+  kind: fc.constant('UpdateOrderSettings' as const),
+  shop: shopArb,
+  onHoldOrders: fc.oneof(
+    { arbitrary: fc.constantFrom<OnHoldOrders>('WAIT_FOR_RELEASE', 'SYNC_ON_HOLD'), weight: 8 },
+    { arbitrary: fc.constant('SOMETIMES' as OnHoldOrders), weight: 1 },
+  ),
+  restockReturns: fc.boolean(),
+});
+
 const targetArb: fc.Arbitrary<OrderTarget> = fc.oneof(
   { arbitrary: fc.record({ shop: shopArb, order: orderIndexArb }), weight: 1 },
   { arbitrary: fc.constant('previousOrder' as const), weight: 2 },
@@ -417,12 +538,105 @@ export const orderStepArb: fc.Arbitrary<OrderStep> = fc.oneof(
   },
 );
 
+/** Units of lines of the order, now and then of a line it does not have, or more than it has. */
+const factLinesArb = (minLength: number): fc.Arbitrary<LineUnits[]> =>
+  fc.array(
+    fc.record({
+      line: fc.oneof(
+        { arbitrary: fc.constant(0), weight: 6 },
+        { arbitrary: fc.integer({ min: 1, max: 2 }), weight: 3 },
+        { arbitrary: fc.constant(5), weight: 1 },
+      ),
+      quantity: fc.oneof(
+        { arbitrary: fc.integer({ min: 1, max: 2 }), weight: 8 },
+        { arbitrary: fc.integer({ min: 3, max: 6 }), weight: 1 },
+      ),
+    }),
+    { minLength, maxLength: 2 },
+  );
+
+export const cancellationStepArb: fc.Arbitrary<OrderStep> = fc.record({
+  kind: fc.constant('RecordTikTokCancellation' as const),
+  target: targetArb,
+  lines: fc.option(factLinesArb(1), { nil: null, freq: 3 }),
+  cancellation: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null, freq: 8 }),
+  initiator: fc.constantFrom<CancelInitiator>('BUYER', 'SELLER', 'SYSTEM', 'UNKNOWN'),
+});
+
+export const returnStepArb: fc.Arbitrary<OrderStep> = fc.record({
+  kind: fc.constant('RecordTikTokReturn' as const),
+  target: targetArb,
+  returnNo: fc.integer({ min: 0, max: 2 }),
+  status: fc.oneof(
+    { arbitrary: fc.constant<ReturnStatus>('COMPLETED'), weight: 5 },
+    { arbitrary: fc.constantFrom<ReturnStatus>('REQUESTED', 'REJECTED', 'WITHDRAWN'), weight: 2 },
+  ),
+  returnType: fc.constantFrom<ReturnType>('RETURN_AND_REFUND', 'REFUND_ONLY'),
+  lines: factLinesArb(0),
+  amountUnits: fc.option(fc.integer({ min: 0, max: 60 }), { nil: null, freq: 20 }),
+});
+
+const keyRefArb: fc.Arbitrary<KeyRef> = fc.oneof(
+  { arbitrary: fc.constant('due' as const), weight: 6 },
+  { arbitrary: fc.constant('inFlight' as const), weight: 2 },
+  { arbitrary: fc.constantFrom('last' as const, 'bogus' as const), weight: 1 },
+);
+
+/** What the mirroring reactor answers for an attempt. */
+const mirroringOutcomeArb = fc.oneof(
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('RecordPlatformMirrored' as const),
+      attempt: attemptArb,
+      alreadyOnPlatform: fc.boolean(),
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('RecordPlatformMirroringFailure' as const),
+      attempt: attemptArb,
+      retryable: fc.boolean(),
+      maxAttempts: fc.integer({ min: 1, max: 3 }),
+      retryAfterMinutes: fc.integer({ min: 0, max: 3 }),
+    }),
+    weight: 2,
+  },
+);
+
+/** TikTok's after-sync facts and the mirroring reactor's steps, one at a time. */
+export const afterSyncStepArb: fc.Arbitrary<OrderStep> = fc.oneof(
+  { arbitrary: cancellationStepArb, weight: 3 },
+  { arbitrary: returnStepArb, weight: 3 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('StartPlatformMirroring' as const),
+      target: targetArb,
+      key: keyRefArb,
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .tuple(mirroringOutcomeArb, reactorTargetArb, keyRefArb)
+      .map(([outcome, target, key]): OrderStep => ({ ...outcome, target, key })),
+    weight: 2,
+  },
+);
+
 export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: connectStoreArb, weight: 1 },
   { arbitrary: changeStorePlanArb, weight: 2 },
   { arbitrary: updateFbtSyncRulesArb, weight: 3 },
   { arbitrary: orderStepArb, weight: 31 },
   { arbitrary: fc.constant({ kind: 'RepeatPrevious' as const }), weight: 3 },
+);
+
+/** One step of an order's life after sync, or of the settings that shape it. */
+export const afterSyncSingleStepArb: fc.Arbitrary<Step> = fc.oneof(
+  { arbitrary: afterSyncStepArb, weight: 6 },
+  { arbitrary: updateOrderSettingsArb, weight: 1 },
+  { arbitrary: fc.constant({ kind: 'RepeatPrevious' as const }), weight: 1 },
 );
 
 /**
@@ -472,6 +686,149 @@ const reactorRoundArb: fc.Arbitrary<Step[]> = fc
     }
   });
 
+/**
+ * An order's life after sync: it is recorded paid (or ON_HOLD), synced, then
+ * TikTok Shop reports cancellations, returns and later statuses, and the
+ * mirroring reactor takes what is due, succeeding or failing.
+ */
+const afterSyncRoundArb: fc.Arbitrary<Step[]> = fc
+  .tuple(
+    fc.record({ shop: shopArb, order: orderIndexArb }),
+    fc.constantFrom<TikTokOrderStatus>(
+      'ON_HOLD',
+      'AWAITING_SHIPMENT',
+      'AWAITING_SHIPMENT',
+      'AWAITING_COLLECTION',
+      'AWAITING_COLLECTION',
+      'IN_TRANSIT',
+    ),
+    fc.array(
+      fc.oneof(
+        { arbitrary: cancellationStepArb, weight: 3 },
+        { arbitrary: returnStepArb, weight: 3 },
+        {
+          arbitrary: fc.record({
+            kind: fc.constant('RecordTikTokOrderStatus' as const),
+            target: fc.constant('previousOrder' as const),
+            status: fc.constantFrom<TikTokOrderStatus>(
+              'AWAITING_SHIPMENT',
+              'IN_TRANSIT',
+              'DELIVERED',
+              'CANCELLED',
+            ),
+          }),
+          weight: 2,
+        },
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+    fc.array(mirroringOutcomeArb, { maxLength: 3 }),
+    // Now and then TikTok reports them while the order is on its way to the platform.
+    fc.oneof(
+      { arbitrary: fc.constant(false), weight: 3 },
+      { arbitrary: fc.constant(true), weight: 1 },
+    ),
+  )
+  .map(([target, status, facts, outcomes, duringSync]): Step[] => {
+    const reported = facts.map((fact): Step => ({ ...fact, target: 'previousOrder' }));
+    return [
+      { kind: 'RecordTikTokOrder', target, status },
+      { kind: 'StartOrderSync', target: 'previousOrder' },
+      ...(duringSync ? reported : []),
+      {
+        kind: 'RecordOrderSynced',
+        target: 'previousOrder',
+        attempt: 'inFlight',
+        alreadyOnPlatform: false,
+      },
+      ...(duringSync ? [] : reported),
+      ...outcomes.flatMap((outcome): Step[] => [
+        { kind: 'StartPlatformMirroring', target: 'previousOrder', key: 'due' },
+        { ...outcome, target: 'previousOrder', key: 'inFlight' },
+      ]),
+    ];
+  });
+
+/**
+ * TikTok Shop's remorse window: an order recorded ON_HOLD (synced at once
+ * where the store chose SYNC_ON_HOLD), then released, cancelled inside the
+ * window, or released and cancelled before the release was mirrored.
+ */
+const holdWindowRoundArb: fc.Arbitrary<Step[]> = fc
+  .tuple(
+    fc.record({ shop: fc.constant(0), order: orderIndexArb }),
+    fc.constantFrom('released' as const, 'cancelled' as const, 'releasedThenCancelled' as const),
+    fc.boolean(),
+  )
+  .map(([target, story, mirror]): Step[] => {
+    const released: Step = {
+      kind: 'RecordTikTokOrderStatus',
+      target: 'previousOrder',
+      status: 'AWAITING_SHIPMENT',
+    };
+    const cancelled: Step = {
+      kind: 'RecordTikTokCancellation',
+      target: 'previousOrder',
+      lines: null,
+      cancellation: null,
+      initiator: 'BUYER',
+    };
+    const mirrored: Step[] = [
+      { kind: 'StartPlatformMirroring', target: 'previousOrder', key: 'due' },
+      {
+        kind: 'RecordPlatformMirrored',
+        target: 'previousOrder',
+        key: 'inFlight',
+        attempt: 'inFlight',
+        alreadyOnPlatform: false,
+      },
+    ];
+    const tail: Record<typeof story, Step[]> = {
+      released: [released],
+      cancelled: [cancelled],
+      releasedThenCancelled: [released, cancelled],
+    };
+    return [
+      { kind: 'RecordTikTokOrder', target, status: 'ON_HOLD' },
+      { kind: 'StartOrderSync', target: 'previousOrder' },
+      {
+        kind: 'RecordOrderSynced',
+        target: 'previousOrder',
+        attempt: 'inFlight',
+        alreadyOnPlatform: false,
+      },
+      ...tail[story],
+      ...(mirror ? mirrored : []),
+    ];
+  });
+
+/**
+ * The mirroring reactor at work on an order; or a refusal that will not pass
+ * by retrying, a person retrying it, and the reactor trying again.
+ */
+const mirroringRoundArb: fc.Arbitrary<Step[]> = fc
+  .tuple(fc.record({ shop: shopArb, order: orderIndexArb }), mirroringOutcomeArb, fc.boolean())
+  .map(([target, outcome, refusedThenRetried]): Step[] => {
+    const start: Step = { kind: 'StartPlatformMirroring', target: 'previousOrder', key: 'due' };
+    const answer: Step = { ...outcome, target: 'previousOrder', key: 'inFlight' };
+    if (!refusedThenRetried) return [{ ...start, target }, answer];
+    return [
+      { ...start, target },
+      {
+        kind: 'RecordPlatformMirroringFailure',
+        target: 'previousOrder',
+        key: 'inFlight',
+        attempt: 'inFlight',
+        retryable: false,
+        maxAttempts: 3,
+        retryAfterMinutes: 0,
+      },
+      { kind: 'RetryOrderSync', target: 'previousOrder' },
+      start,
+      answer,
+    ];
+  });
+
 const lineItemArb: fc.Arbitrary<LineItem> = fc.record({
   sku: fc.constantFrom('MUG', 'CAP', 'TEE'),
   title: fc.option(fc.constantFrom('Mug', 'Cap'), { nil: null }),
@@ -489,16 +846,82 @@ export const orderFactsArb: fc.Arbitrary<OrderFacts> = fc.record({
 });
 
 /**
- * A scenario: shop 0 connects and stores may choose rules first (so that
- * orders have somewhere to go), then anything happens in any order.
+ * Goods sent back: an order synced, then a return of some units completed
+ * (and mirrored, now and then), so that returns of seller-fulfilled orders of
+ * stores restocking returns come up often enough.
  */
-export function scenarioArb({ maxSteps = 36 }: { maxSteps?: number } = {}): fc.Arbitrary<Scenario> {
+const returnRoundArb: fc.Arbitrary<Step[]> = fc
+  .tuple(
+    fc.record({ shop: fc.constant(0), order: orderIndexArb }),
+    fc.record({
+      kind: fc.constant('RecordTikTokReturn' as const),
+      target: fc.constant('previousOrder' as const),
+      returnNo: fc.integer({ min: 0, max: 2 }),
+      status: fc.constant<ReturnStatus>('COMPLETED'),
+      returnType: fc.constant<ReturnType>('RETURN_AND_REFUND'),
+      lines: fc.constant<LineUnits[]>([{ line: 0, quantity: 1 }]),
+      amountUnits: fc.integer({ min: 0, max: 20 }),
+    }),
+    fc.boolean(),
+  )
+  .map(([target, returned, mirror]): Step[] => [
+    { kind: 'RecordTikTokOrder', target, status: 'AWAITING_SHIPMENT' },
+    { kind: 'StartOrderSync', target: 'previousOrder' },
+    {
+      kind: 'RecordOrderSynced',
+      target: 'previousOrder',
+      attempt: 'inFlight',
+      alreadyOnPlatform: false,
+    },
+    returned,
+    ...(mirror
+      ? [
+          {
+            kind: 'StartPlatformMirroring' as const,
+            target: 'previousOrder' as const,
+            key: 'due' as const,
+          },
+          {
+            kind: 'RecordPlatformMirrored' as const,
+            target: 'previousOrder' as const,
+            key: 'inFlight' as const,
+            attempt: 'inFlight' as const,
+            alreadyOnPlatform: false,
+          },
+        ]
+      : []),
+  ]);
+
+/** Life after sync, in chunks, each to run after a given number of the other chunks. */
+const afterSyncChunkArb = fc.record({
+  after: fc.nat({ max: 40 }),
+  steps: fc.oneof(
+    { arbitrary: afterSyncSingleStepArb.map((step) => [step]), weight: 4 },
+    { arbitrary: afterSyncRoundArb, weight: 2 },
+    { arbitrary: mirroringRoundArb, weight: 1 },
+    { arbitrary: holdWindowRoundArb, weight: 1 },
+    { arbitrary: returnRoundArb, weight: 1 },
+  ),
+});
+
+/**
+ * A scenario: shop 0 connects and stores may choose rules and order settings
+ * first (so that orders have somewhere to go), then anything happens in any
+ * order. The steps of the sync rules (up to maxSteps) and those of the life
+ * after sync (up to maxAfterSyncSteps) are drawn apart and interleaved, so
+ * that the second never thins out the first.
+ */
+export function scenarioArb({
+  maxSteps = 36,
+  maxAfterSyncSteps = 16,
+}: { maxSteps?: number; maxAfterSyncSteps?: number } = {}): fc.Arbitrary<Scenario> {
   return fc
     .record({
       orders: fc.array(orderFactsArb, { minLength: ORDERS, maxLength: ORDERS }),
       first: connectStoreArb.map((step) => ({ ...step, shop: 0 })),
       connects: fc.array(connectStoreArb, { maxLength: 2, size: 'max' }),
       rules: fc.array(setupRulesArb, { maxLength: 2, size: 'max' }),
+      settings: fc.array(setupSettingsArb, { maxLength: 2, size: 'max' }),
       chunks: fc.array(
         fc.oneof(
           { arbitrary: stepArb.map((step) => [step]), weight: 6 },
@@ -506,11 +929,22 @@ export function scenarioArb({ maxSteps = 36 }: { maxSteps?: number } = {}): fc.A
         ),
         { maxLength: maxSteps, size: 'max' },
       ),
+      afterSync: fc.array(afterSyncChunkArb, { maxLength: maxAfterSyncSteps, size: 'max' }),
     })
-    .map(({ orders, first, connects, rules, chunks }) => ({
-      orders,
-      steps: [first, ...connects, ...rules, ...chunks.flat().slice(0, maxSteps)],
-    }));
+    .map(({ orders, first, connects, rules, settings, chunks, afterSync }) => {
+      const syncSteps = chunks.flat().slice(0, maxSteps);
+      const lifeSteps: Array<{ after: number; step: Step }> = [];
+      for (const { after, steps } of afterSync)
+        for (const step of steps) lifeSteps.push({ after, step });
+      const life = lifeSteps.slice(0, maxAfterSyncSteps);
+      const steps: Step[] = [first, ...connects, ...rules, ...settings];
+      syncSteps.forEach((step, i) => {
+        for (const l of life) if (l.after === i) steps.push(l.step);
+        steps.push(step);
+      });
+      for (const l of life) if (l.after >= syncSteps.length) steps.push(l.step);
+      return { orders, steps };
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -554,6 +988,59 @@ export interface CommandPort {
     },
   ): Promise<OrderResult>;
   retryOrderSync(now: string, input: { orderId: string }): Promise<OrderResult>;
+  updateOrderSettings(
+    now: string,
+    input: { storeId: string; onHoldOrders: OnHoldOrders; restockReturns: boolean },
+  ): Promise<StoreResult>;
+  recordTikTokCancellation(
+    now: string,
+    input: {
+      storeId: string;
+      tiktokOrderId: string;
+      cancellationId: string | null;
+      lines: LineUnits[] | null;
+      reason: string;
+      initiator: CancelInitiator;
+      cancelledAt: string;
+    },
+  ): Promise<OrderResult>;
+  recordTikTokReturn(
+    now: string,
+    input: {
+      storeId: string;
+      tiktokOrderId: string;
+      returnId: string;
+      status: ReturnStatus;
+      returnType: ReturnType;
+      lines: LineUnits[];
+      amount: string;
+      currency: string;
+      changedAt: string;
+    },
+  ): Promise<OrderResult>;
+  startPlatformMirroring(now: string, orderId: string, key: string): Promise<OrderResult>;
+  recordPlatformMirrored(
+    now: string,
+    orderId: string,
+    outcome: {
+      key: string;
+      attempt: number;
+      platformReference: string | null;
+      alreadyOnPlatform: boolean;
+    },
+  ): Promise<OrderResult>;
+  recordPlatformMirroringFailure(
+    now: string,
+    orderId: string,
+    failure: {
+      key: string;
+      attempt: number;
+      reason: string;
+      retryable: boolean;
+      maxAttempts: number;
+      nextAttemptAt: string;
+    },
+  ): Promise<OrderResult>;
   /** A whole stream as stored: its events (type and data) and its version (-1: none). */
   readStream(streamId: string): Promise<{ events: DomainEvent[]; version: number }>;
 }
@@ -628,6 +1115,7 @@ export function createInMemoryCommands(): CommandPort {
       platform: state.platform,
       plan: state.plan,
       rules: rulesInForce(state),
+      settings: orderSettingsInForce(state),
     };
   };
 
@@ -676,6 +1164,36 @@ export function createInMemoryCommands(): CommandPort {
       onOrder(orderId, { type: 'RecordOrderSyncFailure', data: { ...failure, now } }, ['orderId']),
     retryOrderSync: (now, input) =>
       onOrder(input.orderId, { type: 'RetryOrderSync', data: { now, actor: ACTOR } }, ['orderId']),
+    updateOrderSettings: (now, input) =>
+      onStore(input.storeId, {
+        type: 'UpdateOrderSettings',
+        data: {
+          onHoldOrders: input.onHoldOrders,
+          restockReturns: input.restockReturns,
+          now,
+          actor: ACTOR,
+        },
+      }),
+    recordTikTokCancellation: (now, { storeId, tiktokOrderId, ...facts }) =>
+      onOrder(
+        orderIdOf(storeId, tiktokOrderId),
+        { type: 'RecordTikTokCancellation', data: { ...facts, now } },
+        ['tiktokOrderId'],
+      ),
+    recordTikTokReturn: (now, { storeId, tiktokOrderId, ...facts }) =>
+      onOrder(
+        orderIdOf(storeId, tiktokOrderId),
+        { type: 'RecordTikTokReturn', data: { ...facts, now } },
+        ['tiktokOrderId'],
+      ),
+    startPlatformMirroring: (now, orderId, key) =>
+      onOrder(orderId, { type: 'StartPlatformMirroring', data: { key, now } }, ['orderId']),
+    recordPlatformMirrored: (now, orderId, outcome) =>
+      onOrder(orderId, { type: 'RecordPlatformMirrored', data: { ...outcome, now } }, ['orderId']),
+    recordPlatformMirroringFailure: (now, orderId, failure) =>
+      onOrder(orderId, { type: 'RecordPlatformMirroringFailure', data: { ...failure, now } }, [
+        'orderId',
+      ]),
     readStream: (streamId) => {
       const events = streams.get(streamId) ?? [];
       return Promise.resolve({ events: [...events], version: events.length - 1 });
@@ -703,8 +1221,10 @@ export interface OrderExecuted extends ExecutedBase {
   stream: 'order';
   step: OrderStep;
   order: number;
-  /** The attempt a sync result named, resolved against the order then. */
+  /** The attempt a sync or mirroring result named, resolved against the order then. */
   attempt: number | null;
+  /** The mirroring a mirroring step named, resolved against the order then. */
+  key?: string;
   before: OrderState;
   outcome: Outcome<OrderState, OrderEvent>;
   /** The shop as the model had it when the command ran (null: not connected). */
@@ -764,6 +1284,7 @@ interface Invocation {
   order: number;
   streamId: string;
   attempt: number | null;
+  key?: string;
   call(now: string): Promise<StoreResult | OrderResult>;
 }
 
@@ -786,11 +1307,12 @@ export async function runScenario(
 
   const stateOf = (streamId: string) => live.get(streamId) ?? { state: null, version: -1 };
 
-  function invocationOf(step: StoreStep | OrderStep): Invocation {
+  function invocationOf(step: StoreStep | OrderStep, at: string): Invocation {
     if (
       step.kind === 'ConnectStore' ||
       step.kind === 'ChangeStorePlan' ||
-      step.kind === 'UpdateFbtSyncRules'
+      step.kind === 'UpdateFbtSyncRules' ||
+      step.kind === 'UpdateOrderSettings'
     ) {
       const storeId = storeIdOfShop(step.shop);
       const base = {
@@ -828,6 +1350,16 @@ export async function runScenario(
             call: (now) =>
               port.updateFbtSyncRules(now, { storeId, mode: step.mode, orderTag: step.orderTag }),
           };
+        case 'UpdateOrderSettings':
+          return {
+            ...base,
+            call: (now) =>
+              port.updateOrderSettings(now, {
+                storeId,
+                onHoldOrders: step.onHoldOrders,
+                restockReturns: step.restockReturns,
+              }),
+          };
       }
     }
     const target = step.target === 'previousOrder' ? lastTarget : step.target;
@@ -859,6 +1391,34 @@ export async function runScenario(
       }
     };
     const facts = scenario.orders[target.order]!;
+    const mirrorings = order?.afterSync.mirrorings ?? [];
+    const keyFor = (ref: KeyRef): string => {
+      const fallback = mirrorings[0]?.key ?? 'cancel-order';
+      switch (ref) {
+        case 'due':
+          return (order && mirroringsDue(order, at)[0]?.key) ?? fallback;
+        case 'inFlight':
+          return mirrorings.find((m) => m.attemptInFlight !== null)?.key ?? fallback;
+        case 'last':
+          return mirrorings.at(-1)?.key ?? fallback;
+        case 'bogus':
+          return 'refund:R-none';
+      }
+    };
+    const mirroringAttemptFor = (key: string, ref: AttemptRef): number => {
+      const mirroring = mirrorings.find((m) => m.key === key);
+      const started = mirroring?.attempts ?? 0;
+      switch (ref) {
+        case 'inFlight':
+          return mirroring?.attemptInFlight ?? Math.max(started, 1);
+        case 'previous':
+          return Math.max(started - 1, 1);
+        case 'next':
+          return started + 1;
+        case 'first':
+          return 1;
+      }
+    };
     switch (concrete.kind) {
       case 'RecordTikTokOrder':
         return {
@@ -926,6 +1486,81 @@ export async function runScenario(
       }
       case 'RetryOrderSync':
         return { ...base, call: (now) => port.retryOrderSync(now, { orderId }) };
+      case 'RecordTikTokCancellation':
+        return {
+          ...base,
+          call: (now) =>
+            port.recordTikTokCancellation(now, {
+              storeId,
+              tiktokOrderId: tiktokOrderIdOf(target.order),
+              cancellationId: concrete.cancellation === null ? null : `C${concrete.cancellation}`,
+              lines: concrete.lines,
+              reason: 'Buyer changed their mind',
+              initiator: concrete.initiator,
+              cancelledAt: now,
+            }),
+        };
+      case 'RecordTikTokReturn':
+        return {
+          ...base,
+          call: (now) =>
+            port.recordTikTokReturn(now, {
+              storeId,
+              tiktokOrderId: tiktokOrderIdOf(target.order),
+              returnId: `R${concrete.returnNo}`,
+              status: concrete.status,
+              returnType: concrete.returnType,
+              lines: concrete.lines,
+              amount:
+                concrete.amountUnits === null
+                  ? '1.999'
+                  : facts.currency === 'USD'
+                    ? `${concrete.amountUnits}.25`
+                    : String(concrete.amountUnits),
+              currency: facts.currency,
+              changedAt: now,
+            }),
+        };
+      case 'StartPlatformMirroring': {
+        const key = keyFor(concrete.key);
+        return { ...base, key, call: (now) => port.startPlatformMirroring(now, orderId, key) };
+      }
+      case 'RecordPlatformMirrored': {
+        const key = keyFor(concrete.key);
+        const attempt = mirroringAttemptFor(key, concrete.attempt);
+        return {
+          ...base,
+          key,
+          attempt,
+          call: (now) =>
+            port.recordPlatformMirrored(now, orderId, {
+              key,
+              attempt,
+              platformReference: key.startsWith('refund:') ? `gid://shopify/Refund/${key}` : null,
+              alreadyOnPlatform: concrete.alreadyOnPlatform,
+            }),
+        };
+      }
+      case 'RecordPlatformMirroringFailure': {
+        const key = keyFor(concrete.key);
+        const attempt = mirroringAttemptFor(key, concrete.attempt);
+        return {
+          ...base,
+          key,
+          attempt,
+          call: (now) =>
+            port.recordPlatformMirroringFailure(now, orderId, {
+              key,
+              attempt,
+              reason: 'platform said no',
+              retryable: concrete.retryable,
+              maxAttempts: concrete.maxAttempts,
+              nextAttemptAt: new Date(
+                Date.parse(now) + concrete.retryAfterMinutes * 60_000,
+              ).toISOString(),
+            }),
+        };
+      }
     }
   }
 
@@ -934,7 +1569,7 @@ export async function runScenario(
     let invocation: Invocation | null;
     if (step.kind === 'Idle') invocation = null;
     else if (step.kind === 'RepeatPrevious') invocation = previous;
-    else invocation = invocationOf(step);
+    else invocation = invocationOf(step, now);
     previous = invocation;
     if (invocation === null) continue;
 
@@ -985,6 +1620,7 @@ export async function runScenario(
         step: invocation.step as OrderStep,
         order: invocation.order,
         attempt: invocation.attempt,
+        ...(invocation.key === undefined ? {} : { key: invocation.key }),
         before: before as OrderState,
         outcome: outcome as Outcome<OrderState, OrderEvent>,
         modelStore: models.get(invocation.shop) ?? null,
@@ -1026,7 +1662,8 @@ export function withoutStoreChangesAfter(scenario: Scenario, index: number): Sce
       i > index &&
       (step.kind === 'ConnectStore' ||
         step.kind === 'ChangeStorePlan' ||
-        step.kind === 'UpdateFbtSyncRules')
+        step.kind === 'UpdateFbtSyncRules' ||
+        step.kind === 'UpdateOrderSettings')
         ? { kind: 'Idle' }
         : step,
     ),
@@ -1124,10 +1761,32 @@ function placingStep(run: ScenarioRun, history: OrderHistory): OrderExecuted {
 const orderSteps = (run: ScenarioRun, streamId: string) =>
   run.executed.filter((e): e is OrderExecuted => e.stream === 'order' && e.streamId === streamId);
 
-/** The table row for the order now, under the rules it was placed under. */
-function rowNow(placed: OrderPlaced, status: TikTokOrderStatus): TableRow {
-  return tableRow(placed.data.fulfillmentType, placed.data.rules, status);
+/**
+ * The order settings an order was placed under: OrderSettingsRecorded right
+ * after OrderPlaced, or (none) the ones every order had before stores chose.
+ */
+function settingsOf(history: OrderHistory): OrderSettings {
+  const recorded = history.events[1];
+  return recorded?.type === 'OrderSettingsRecorded'
+    ? { onHoldOrders: recorded.data.onHoldOrders, restockReturns: recorded.data.restockReturns }
+    : MODEL_DEFAULT_SETTINGS;
 }
+
+/** The table row for the order now, under the rules and settings it was placed under. */
+function rowNow(
+  placed: OrderPlaced,
+  status: TikTokOrderStatus,
+  settings: OrderSettings = MODEL_DEFAULT_SETTINGS,
+): TableRow {
+  return tableRow(placed.data.fulfillmentType, placed.data.rules, status, settings.onHoldOrders);
+}
+
+/** A plan without its hold: the rest of it does not depend on the status it was decided at. */
+const unheld = (plan: SyncPlan | null): Omit<SyncPlan, 'onHold'> | null => {
+  if (plan === null) return null;
+  const { onHold: _onHold, ...rest } = plan;
+  return rest;
+};
 
 /**
  * Invariant 1: at most one OrderSynced per order, and only when the table
@@ -1159,6 +1818,20 @@ export function checkSyncedOnlyAsTheTableSays(run: ScenarioRun): void {
         model: placing.modelStore,
       });
     }
+    // The order settings in force, recorded right after OrderPlaced when not the old ones.
+    const settings = settingsOf(history);
+    const recordings = history.events.filter((e) => e.type === 'OrderSettingsRecorded').length;
+    const expectRecorded = !sameSettings(placing.modelStore.settings, MODEL_DEFAULT_SETTINGS);
+    if (
+      !sameSettings(settings, placing.modelStore.settings) ||
+      recordings !== (expectRecorded ? 1 : 0)
+    ) {
+      violated('the order settings in force are recorded with OrderPlaced, when not the old ones', {
+        ...context,
+        recorded: settings,
+        inForce: placing.modelStore.settings,
+      });
+    }
 
     let status = placed.data.status;
     let plan: SyncPlan | null = null;
@@ -1172,7 +1845,7 @@ export function checkSyncedOnlyAsTheTableSays(run: ScenarioRun): void {
           break;
         case 'OrderSyncRequested': {
           if (plan === null) {
-            const row = rowNow(placed, status);
+            const row = rowNow(placed, status, settings);
             if (row.action !== 'sync' || !sameJson(row.plan, event.data.plan)) {
               violated('the first sync request must be the table row of the rules placed under', {
                 ...context,
@@ -1227,11 +1900,12 @@ export function checkSyncedOnlyAsTheTableSays(run: ScenarioRun): void {
     for (const step of orderSteps(run, history.streamId)) {
       if (!step.outcome.ok || step.outcome.state === null) continue;
       const order = step.outcome.state;
-      const row = rowNow(placed, order.tiktokStatus);
+      const row = rowNow(placed, order.tiktokStatus, settings);
       if (row.action === 'wait' && (order.syncStatus !== 'PENDING' || order.syncPlan !== null)) {
         violated('an unpaid order waits: PENDING, no sync plan', { ...context, step, order });
       }
-      if (row.action === 'sync' && !sameJson(order.syncPlan, row.plan)) {
+      // The plan is decided once: held when decided in ON_HOLD, and kept after the release.
+      if (row.action === 'sync' && !sameJson(unheld(order.syncPlan), unheld(row.plan))) {
         violated('an order the table syncs is due for sync with the table row', {
           ...context,
           step: step.index,
@@ -1313,6 +1987,7 @@ export function checkBlockedOnlyUnderWait(run: ScenarioRun): void {
   for (const history of run.orders) {
     const placed = placedOf(history);
     const placing = placingStep(run, history);
+    const settings = settingsOf(history);
     const underWait =
       placed.data.fulfillmentType === 'FULFILLED_BY_TIKTOK' && placed.data.rules.mode === WAIT;
     const context = {
@@ -1343,7 +2018,7 @@ export function checkBlockedOnlyUnderWait(run: ScenarioRun): void {
     for (const step of orderSteps(run, history.streamId)) {
       if (!step.outcome.ok || step.outcome.state === null) continue;
       const order = step.outcome.state;
-      const row = rowNow(placed, order.tiktokStatus);
+      const row = rowNow(placed, order.tiktokStatus, settings);
       const blocked = order.syncStatus === 'BLOCKED';
       if (blocked && row.action !== 'block') {
         violated('a BLOCKED order is one the table blocks (never once AWAITING_COLLECTION came)', {
@@ -1489,9 +2164,64 @@ export function checkCancelledNeverSynced(run: ScenarioRun): void {
 }
 
 /**
+ * Where a projection may pick a stream up again from its row (after a restart,
+ * or when the stream's row was not held): a third of the way, two thirds, and
+ * right after the order reached the platform.
+ */
+function cutPoints(events: readonly DomainEvent[]): number[] {
+  const synced = events.findIndex((e) => e.type === 'OrderSynced');
+  const cuts = [Math.floor(events.length / 3), Math.floor((2 * events.length) / 3), synced + 2];
+  return [...new Set(cuts)].filter((cut) => cut >= 1 && cut < events.length);
+}
+
+/**
+ * The row a projection writes when it folded part of the stream, wrote the
+ * row, read it back and folded the rest: the same as the row of the whole
+ * fold. The rows hold none of the after-sync state, so this is what shows
+ * that nothing they hold depends on it.
+ */
+function checkRowsFoldOn(history: OrderHistory | StoreHistory): void {
+  const events = history.events as DomainEvent[];
+  const last = events.length - 1;
+  for (const cut of cutPoints(events)) {
+    if (history.streamId.startsWith('order-')) {
+      const head = foldOrder(events.slice(0, cut) as OrderEvent[]);
+      const whole = foldOrder(events as OrderEvent[]);
+      if (head === null || whole === null) continue;
+      const picked = (events.slice(cut) as OrderEvent[]).reduce<OrderState>(
+        evolveOrder,
+        orderFromRow(orderToRow(head, cut - 1)),
+      )!;
+      if (!sameJson(orderToRecord(picked, last), orderToRecord(whole, last)))
+        violated('an orders row folded on from a row read back is the row of the whole fold', {
+          stream: history.streamId,
+          cut,
+          picked: orderToRecord(picked, last),
+          whole: orderToRecord(whole, last),
+        });
+    } else {
+      const head = foldStore(events.slice(0, cut) as StoreEvent[]);
+      const whole = foldStore(events as StoreEvent[]);
+      if (head === null || whole === null) continue;
+      const picked = (events.slice(cut) as StoreEvent[]).reduce<StoreState>(
+        evolveStore,
+        storeFromRow(storeToRow(head, cut - 1)),
+      )!;
+      if (!sameJson(storeToRow(picked, last), storeToRow(whole, last)))
+        violated('a stores row folded on from a row read back is the row of the whole fold', {
+          stream: history.streamId,
+          cut,
+        });
+    }
+  }
+}
+
+/**
  * Invariant 5: the state is the same live (returned by each command), from a
  * replay of the stream, and from a rebuild (the log re-read in batches, or
- * the events after a round trip through JSON on the pure path).
+ * the events after a round trip through JSON on the pure path); and the read
+ * models' rows are the same whether a projection folded a stream in one go or
+ * picked it up again from its row.
  */
 export function checkFoldsAgree(
   run: ScenarioRun,
@@ -1532,6 +2262,442 @@ export function checkFoldsAgree(
         rebuilt: rebuiltState,
       });
     }
+  }
+  for (const history of [...run.orders, ...run.stores]) checkRowsFoldOn(history);
+}
+
+// ---------------------------------------------------------------------------
+// After sync (docs/fbt-sync-rules.md, "After sync"): the rules read aloud
+// again, over each order's stream, without src/domain's arithmetic.
+// ---------------------------------------------------------------------------
+
+/** Amounts are written with exactly the currency's digits: their minor units are the digits. */
+const minorOf = (amount: string): bigint => BigInt(amount.replace('.', ''));
+
+type AfterSyncFactEvent = OrderCancelledAfterSync | OrderLinesCancelled | OrderRefundCompleted;
+
+/** A mirroring request, with what was planned for the order before it. */
+interface RequestSeen {
+  index: number;
+  request: MirroringRequest;
+  /** The fact it mirrors (none for a hold release). */
+  fact: AfterSyncFactEvent | undefined;
+  /** Per line: units taken off, and units restocked, by the requests before it. */
+  unitsBefore: number[];
+  restockBefore: number[];
+  /** Money refunded by the requests before it, in minor units. */
+  refundedBefore: bigint;
+  statusAt: TikTokOrderStatus;
+  syncedBefore: boolean;
+}
+
+interface AfterSyncWalk {
+  placed: OrderPlaced;
+  settings: OrderSettings;
+  total: bigint;
+  deduction: InventoryDeducted | null;
+  plan: SyncPlan | null;
+  synced: boolean;
+  cancelledBeforeSync: boolean;
+  cancelledAfterSync: OrderCancelledAfterSync | null;
+  finalStatus: TikTokOrderStatus;
+  requests: RequestSeen[];
+}
+
+/** The documented keys: one whole-order cancellation per order, else one per TikTok id. */
+const keyOfFactEvent = (fact: AfterSyncFactEvent): string =>
+  fact.type === 'OrderCancelledAfterSync'
+    ? 'cancel-order'
+    : fact.type === 'OrderLinesCancelled'
+      ? `cancel-lines:${fact.data.cancellationId}`
+      : `refund:${fact.data.returnId}`;
+
+function walkAfterSync(history: OrderHistory): AfterSyncWalk {
+  const placed = placedOf(history);
+  const context = { stream: history.streamId, events: typesOf(history.events) };
+  const lines = placed.data.lineItems;
+  const units = lines.map(() => 0);
+  const restock = lines.map(() => 0);
+  let refunded = 0n;
+  const walk: AfterSyncWalk = {
+    placed,
+    settings: settingsOf(history),
+    total: minorOf(placed.data.totalAmount),
+    deduction: null,
+    plan: null,
+    synced: false,
+    cancelledBeforeSync: false,
+    cancelledAfterSync: null,
+    finalStatus: placed.data.status,
+    requests: [],
+  };
+  const facts = new Map<string, AfterSyncFactEvent>();
+  history.events.forEach((event, index) => {
+    switch (event.type) {
+      case 'FbtStatusChanged':
+      case 'OrderStatusChanged':
+        walk.finalStatus = event.data.to;
+        break;
+      case 'OrderSyncRequested':
+        walk.plan ??= event.data.plan;
+        break;
+      case 'OrderSynced':
+        walk.synced = true;
+        break;
+      case 'InventoryDeducted':
+        walk.deduction = event;
+        break;
+      case 'OrderCancelled':
+        walk.cancelledBeforeSync = true;
+        break;
+      case 'OrderCancelledAfterSync':
+      case 'OrderLinesCancelled':
+      case 'OrderRefundCompleted': {
+        const key = keyOfFactEvent(event);
+        if (facts.has(key)) violated('a TikTok fact is recorded once', { ...context, key });
+        if (walk.cancelledBeforeSync)
+          violated('nothing after sync is recorded for an order cancelled before sync', context);
+        if (event.type === 'OrderCancelledAfterSync') {
+          if (!walk.synced) violated('OrderCancelledAfterSync only after OrderSynced', context);
+          walk.cancelledAfterSync = event;
+        }
+        facts.set(key, event);
+        break;
+      }
+      case 'PlatformCancellationRequested':
+      case 'PlatformRefundRequested':
+      case 'PlatformHoldReleaseRequested': {
+        walk.requests.push({
+          index,
+          request: event,
+          fact: facts.get(event.data.key),
+          unitsBefore: [...units],
+          restockBefore: [...restock],
+          refundedBefore: refunded,
+          statusAt: walk.finalStatus,
+          syncedBefore: walk.synced,
+        });
+        if (event.type === 'PlatformHoldReleaseRequested') break;
+        for (const entry of event.data.lines) {
+          if (entry.line < 0 || entry.line >= lines.length)
+            violated('a plan names lines of the order', { ...context, entry });
+          units[entry.line]! += entry.quantity;
+          if (entry.restockType !== 'NO_RESTOCK') restock[entry.line]! += entry.quantity;
+        }
+        if (event.data.amount !== null) refunded += minorOf(event.data.amount);
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  return walk;
+}
+
+/** The restock the rules give one unit of a plan, by the order's facts (never partial: see below). */
+function expectedRestock(walk: AfterSyncWalk, request: MirroringRequest): string {
+  const platform = walk.deduction?.data.location === 'ECOMMERCE_PLATFORM';
+  if (request.type === 'PlatformCancellationRequested') return platform ? 'CANCEL' : 'NO_RESTOCK';
+  const comesBack =
+    walk.placed.data.fulfillmentType === 'FULFILLED_BY_SELLER' &&
+    walk.settings.restockReturns &&
+    request.type === 'PlatformRefundRequested' &&
+    request.data.returnType === 'RETURN_AND_REFUND';
+  return platform && comesBack ? 'RETURN' : 'NO_RESTOCK';
+}
+
+/** Units per line, summed over a plan's entries (or a restock's lines). */
+function unitsPerLine(
+  lineCount: number,
+  entries: ReadonlyArray<{ line: number; quantity: number }>,
+): number[] {
+  const sums = Array.from({ length: lineCount }, () => 0);
+  for (const { line, quantity } of entries) sums[line] = (sums[line] ?? 0) + quantity;
+  return sums;
+}
+
+/**
+ * At most one platform cancellation per order, and each TikTok fact mirrored
+ * at most once: one request per fact, only once the order is on the platform,
+ * never for an order cancelled before sync; attempts as the sync's (started,
+ * then answered once); a duplicate, stale or rejected fact appends nothing.
+ */
+export function checkAfterSyncOnce(run: ScenarioRun): void {
+  for (const history of run.orders) {
+    const walk = walkAfterSync(history);
+    const context = { stream: history.streamId, events: typesOf(history.events) };
+    const keys = new Set<string>();
+    for (const seen of walk.requests) {
+      const { request } = seen;
+      const key = request.data.key;
+      if (keys.has(key)) violated('one request per mirroring', { ...context, key });
+      keys.add(key);
+      if (!seen.syncedBefore || walk.cancelledBeforeSync)
+        violated('a mirroring is requested only for an order on the platform', { ...context, key });
+      if (request.type === 'PlatformHoldReleaseRequested') {
+        if (walk.plan?.onHold !== true || !modelPaid(seen.statusAt))
+          violated('a hold is released only for an order synced held, once TikTok released it', {
+            ...context,
+            plan: walk.plan,
+            status: seen.statusAt,
+          });
+        continue;
+      }
+      if (seen.fact === undefined || keyOfFactEvent(seen.fact) !== key)
+        violated('every mirroring mirrors a TikTok fact recorded before it', { ...context, key });
+      const whole =
+        request.type === 'PlatformCancellationRequested' && request.data.scope === 'ORDER';
+      if (whole !== (seen.fact.type === 'OrderCancelledAfterSync'))
+        violated('the whole order is cancelled on the platform for a whole-order cancellation', {
+          ...context,
+          key,
+        });
+    }
+    const whole = walk.requests.filter(
+      (r) => r.request.type === 'PlatformCancellationRequested' && r.request.data.scope === 'ORDER',
+    );
+    if (whole.length > 1) violated('at most one platform cancellation per order', context);
+    if (walk.cancelledAfterSync !== null && whole.length !== 1)
+      violated('an order cancelled after sync is cancelled on the platform', context);
+    const released = walk.requests.some((r) => r.request.type === 'PlatformHoldReleaseRequested');
+    if (walk.synced && walk.plan?.onHold === true && modelPaid(walk.finalStatus) && !released)
+      violated('an order synced held and released by TikTok has its hold released', context);
+
+    // Attempts: started for a request, answered once, restocked with the answer.
+    const attempts = new Map<string, { started: number; inFlight: number | null; done: boolean }>();
+    history.events.forEach((event, i) => {
+      if (
+        event.type !== 'PlatformMirroringStarted' &&
+        event.type !== 'PlatformMirrored' &&
+        event.type !== 'PlatformMirroringFailed' &&
+        event.type !== 'InventoryRestocked'
+      )
+        return;
+      const key = event.data.key;
+      const state = attempts.get(key) ?? { started: 0, inFlight: null, done: false };
+      attempts.set(key, state);
+      if (!keys.has(key) || walk.requests.find((r) => r.request.data.key === key)!.index > i)
+        violated('a mirroring attempt follows its request', { ...context, key });
+      if (event.type === 'PlatformMirroringStarted') {
+        if (state.done || event.data.attempt !== state.started + 1)
+          violated('attempts are started one after another, never after the mirroring is done', {
+            ...context,
+            key,
+          });
+        state.started = event.data.attempt;
+        state.inFlight = event.data.attempt;
+      } else if (event.type === 'InventoryRestocked') {
+        const previous = history.events[i - 1];
+        if (previous?.type !== 'PlatformMirrored' || previous.data.key !== key)
+          violated('units are restocked right after their mirroring is done', { ...context, key });
+      } else {
+        if (state.done || event.data.attempt !== state.inFlight)
+          violated('the attempt in flight is answered, once', { ...context, key, event });
+        state.inFlight = null;
+        if (event.type === 'PlatformMirrored') state.done = true;
+      }
+    });
+    const restocks = history.events.filter((e) => e.type === 'InventoryRestocked');
+    if (new Set(restocks.map((e) => e.data.key)).size !== restocks.length)
+      violated('a mirroring restocks at most once', context);
+  }
+
+  // What changes nothing appends nothing; a fact for an order on the platform comes with its plan.
+  for (const step of run.executed) {
+    if (step.stream !== 'order' || !step.outcome.ok || step.before === null) continue;
+    const history = run.orders.find((h) => h.streamId === step.streamId);
+    if (history === undefined) continue;
+    const prefix = history.events.slice(0, step.versionBefore + 1);
+    const appended = step.outcome.appended;
+    const has = (predicate: (event: OrderEvent) => boolean) => prefix.some(predicate);
+    const context = { step: step.index, command: step.step, appended: typesOf(appended) };
+    const { step: command } = step;
+    if (command.kind === 'RecordTikTokReturn') {
+      const recorded = has(
+        (e) => e.type === 'OrderRefundCompleted' && e.data.returnId === `R${command.returnNo}`,
+      );
+      if ((command.status !== 'COMPLETED' || recorded) && appended.length > 0)
+        violated('a return not completed, or recorded already, appends nothing', context);
+    }
+    if (command.kind === 'RecordTikTokCancellation') {
+      const id = command.cancellation === null ? null : `C${command.cancellation}`;
+      const recorded =
+        command.lines === null
+          ? has((e) => e.type === 'OrderCancelledAfterSync')
+          : has((e) => e.type === 'OrderLinesCancelled' && e.data.cancellationId === id);
+      if (recorded && appended.length > 0)
+        violated('a cancellation recorded already appends nothing', context);
+    }
+    if (has((e) => e.type === 'OrderSynced')) {
+      appended.forEach((event, i) => {
+        if (event.type !== 'OrderLinesCancelled' && event.type !== 'OrderRefundCompleted') return;
+        const next = appended[i + 1];
+        if (
+          (next?.type !== 'PlatformCancellationRequested' &&
+            next?.type !== 'PlatformRefundRequested') ||
+          next.data.key !== keyOfFactEvent(event)
+        )
+          violated(
+            'a fact about an order on the platform comes with its plan, or not at all',
+            context,
+          );
+      });
+    }
+  }
+}
+
+/**
+ * Never more restocked than deducted, per line and per location: plans
+ * restock only at the platform, where it deducted, as the rules say (a
+ * cancellation where the platform was deducted; a return only for a
+ * seller-fulfilled order of a store restocking returns, goods sent back), and
+ * never units a plan before took off; what a mirroring restocked is what its
+ * plan said, once.
+ */
+export function checkRestockedNoMoreThanDeducted(run: ScenarioRun): void {
+  for (const history of run.orders) {
+    const walk = walkAfterSync(history);
+    const lines = walk.placed.data.lineItems;
+    const context = { stream: history.streamId, events: typesOf(history.events) };
+    const deducted = (location: string) =>
+      lines.map((line) => (walk.deduction?.data.location === location ? line.quantity : 0));
+    for (const seen of walk.requests) {
+      const { request } = seen;
+      if (request.type === 'PlatformHoldReleaseRequested') continue;
+      const planned = unitsPerLine(lines.length, request.data.lines);
+      const restocking = unitsPerLine(
+        lines.length,
+        request.data.lines.filter((l) => l.restockType !== 'NO_RESTOCK'),
+      );
+      const expected = expectedRestock(walk, request);
+      for (const entry of request.data.lines) {
+        if (entry.restockType !== expected || entry.sku !== lines[entry.line]!.sku)
+          violated('each unit is restocked as the rules say', {
+            ...context,
+            key: request.data.key,
+            entry,
+            expected,
+            deductedAt: walk.deduction?.data.location,
+            settings: walk.settings,
+          });
+      }
+      // The units a plan takes off: all those left (whole order), or those named, as far as left.
+      const named =
+        seen.fact?.type === 'OrderLinesCancelled' || seen.fact?.type === 'OrderRefundCompleted'
+          ? unitsPerLine(lines.length, seen.fact.data.lines)
+          : lines.map((line) => line.quantity);
+      lines.forEach((line, i) => {
+        const left = line.quantity - seen.unitsBefore[i]!;
+        if (planned[i] !== Math.min(named[i]!, left))
+          violated('a plan takes off the units named, as far as the line has them left', {
+            ...context,
+            key: request.data.key,
+            line: i,
+            planned: planned[i],
+            named: named[i],
+            left,
+          });
+        if (seen.restockBefore[i]! + restocking[i]! > deducted('ECOMMERCE_PLATFORM')[i]!)
+          violated('never more restocked than the platform deducted, per line', {
+            ...context,
+            key: request.data.key,
+            line: i,
+          });
+      });
+    }
+    // What was restocked, per line and location, against what was deducted there.
+    const restocked = new Map<string, number[]>();
+    for (const event of history.events) {
+      if (event.type !== 'InventoryRestocked') continue;
+      const request = walk.requests.find((r) => r.request.data.key === event.data.key)?.request;
+      const plan =
+        request === undefined || request.type === 'PlatformHoldReleaseRequested'
+          ? []
+          : request.data.lines.filter((l) => l.restockType !== 'NO_RESTOCK');
+      if (!sameJson(unitsPerLine(lines.length, event.data.lines), unitsPerLine(lines.length, plan)))
+        violated('a mirroring restocks what its plan said', { ...context, restock: event.data });
+      const sums = restocked.get(event.data.location) ?? lines.map(() => 0);
+      event.data.lines.forEach(({ line, quantity }) => (sums[line]! += quantity));
+      restocked.set(event.data.location, sums);
+    }
+    for (const [location, sums] of restocked) {
+      const bound = deducted(location);
+      if (sums.some((sum, i) => sum > bound[i]!))
+        violated('never more restocked than deducted, per line and location', {
+          ...context,
+          location,
+          restocked: sums,
+          deducted: bound,
+        });
+      // And per SKU, against InventoryDeducted itself.
+      const bySku = new Map<string, number>();
+      sums.forEach((sum, i) => bySku.set(lines[i]!.sku, (bySku.get(lines[i]!.sku) ?? 0) + sum));
+      for (const [sku, sum] of bySku) {
+        const item = walk.deduction?.data.items.find((it) => it.sku === sku);
+        if (sum > 0 && (walk.deduction?.data.location !== location || sum > (item?.quantity ?? 0)))
+          violated('never more restocked than InventoryDeducted took, per SKU and location', {
+            ...context,
+            sku,
+            location,
+          });
+      }
+    }
+  }
+}
+
+/**
+ * Never more refunded than the order's total: each refund is TikTok's amount
+ * (cancelled lines: their value) as far as the total leaves it, no less.
+ */
+export function checkRefundedNoMoreThanTotal(run: ScenarioRun): void {
+  for (const history of run.orders) {
+    const walk = walkAfterSync(history);
+    const lines = walk.placed.data.lineItems;
+    const context = { stream: history.streamId, events: typesOf(history.events) };
+    for (const seen of walk.requests) {
+      const { request } = seen;
+      if (request.type === 'PlatformHoldReleaseRequested') continue;
+      if (request.type === 'PlatformCancellationRequested' && request.data.scope === 'ORDER') {
+        if (request.data.amount !== null)
+          violated('the whole order is cancelled without a refund', { ...context, request });
+        continue;
+      }
+      const amount = minorOf(request.data.amount ?? '0');
+      const left = walk.total - seen.refundedBefore;
+      const asked =
+        request.type === 'PlatformRefundRequested'
+          ? seen.fact?.type === 'OrderRefundCompleted'
+            ? minorOf(seen.fact.data.amount)
+            : -1n
+          : request.data.lines.reduce(
+              (sum, l) => sum + BigInt(l.quantity) * minorOf(lines[l.line]!.unitPrice),
+              0n,
+            );
+      if (
+        amount !== (asked < left ? asked : left) ||
+        request.data.currency !== walk.placed.data.currency
+      )
+        violated("a refund is what TikTok refunded, as far as the order's total leaves it", {
+          ...context,
+          key: request.data.key,
+          amount: request.data.amount,
+          asked: String(asked),
+          left: String(left),
+        });
+    }
+    const refunded = walk.requests.reduce(
+      (sum, { request }) =>
+        request.type === 'PlatformHoldReleaseRequested' || request.data.amount === null
+          ? sum
+          : sum + minorOf(request.data.amount),
+      0n,
+    );
+    if (refunded > walk.total)
+      violated("never more refunded than the order's total", {
+        ...context,
+        refunded: String(refunded),
+        total: walk.placed.data.totalAmount,
+      });
   }
 }
 
@@ -1598,7 +2764,8 @@ export function checkStoreRules(run: ScenarioRun): void {
       store.plan !== expected.store.plan ||
       store.platform !== expected.store.platform ||
       store.rules.mode !== expected.store.rules.mode ||
-      store.rules.orderTag !== expected.store.rules.orderTag
+      store.rules.orderTag !== expected.store.rules.orderTag ||
+      !sameSettings(store.orderSettings, expected.store.settings)
     ) {
       violated('the store is as the rules say', { ...context, store });
     }
@@ -1682,7 +2849,27 @@ export type CoverageCase =
   | 'finalFailure'
   | 'rulesChangedAfterPlacement'
   | 'rulesResetOnPlanChange'
-  | 'ruleChangeRefused';
+  | 'ruleChangeRefused'
+  | 'settingsRecorded'
+  | 'syncedOnHold'
+  | 'holdReleaseRequested'
+  | 'holdReleaseSuperseded'
+  | 'cancelledInHoldWindow'
+  | 'cancelledAfterSyncRequested'
+  | 'cancelledAfterSyncNotRestocked'
+  | 'platformCancellationMirrored'
+  | 'linesCancelledAfterSync'
+  | 'factRecordedBeforeSync'
+  | 'refundRequested'
+  | 'refundRestocked'
+  | 'refundClamped'
+  | 'unitsLeftOut'
+  | 'returnNotCompletedIgnored'
+  | 'duplicateFactIgnored'
+  | 'restockedOnMirror'
+  | 'mirroringFailedFinal'
+  | 'mirroringRetried'
+  | 'mirroringAnswerRefused';
 
 export type Coverage = Record<CoverageCase, number>;
 
@@ -1709,7 +2896,108 @@ export function emptyCoverage(): Coverage {
     rulesChangedAfterPlacement: 0,
     rulesResetOnPlanChange: 0,
     ruleChangeRefused: 0,
+    settingsRecorded: 0,
+    syncedOnHold: 0,
+    holdReleaseRequested: 0,
+    holdReleaseSuperseded: 0,
+    cancelledInHoldWindow: 0,
+    cancelledAfterSyncRequested: 0,
+    cancelledAfterSyncNotRestocked: 0,
+    platformCancellationMirrored: 0,
+    linesCancelledAfterSync: 0,
+    factRecordedBeforeSync: 0,
+    refundRequested: 0,
+    refundRestocked: 0,
+    refundClamped: 0,
+    unitsLeftOut: 0,
+    returnNotCompletedIgnored: 0,
+    duplicateFactIgnored: 0,
+    restockedOnMirror: 0,
+    mirroringFailedFinal: 0,
+    mirroringRetried: 0,
+    mirroringAnswerRefused: 0,
   };
+}
+
+/** The after-sync cases one order's stream reached. */
+function measureAfterSync(history: OrderHistory, reached: Set<CoverageCase>): void {
+  const { events } = history;
+  const types = typesOf(events);
+  const synced = types.indexOf('OrderSynced');
+  if (types.includes('OrderSettingsRecorded')) reached.add('settingsRecorded');
+  const plan = events.find((e) => e.type === 'OrderSyncRequested')?.data.plan;
+  if (synced >= 0 && plan?.onHold === true) reached.add('syncedOnHold');
+  const release = types.indexOf('PlatformHoldReleaseRequested');
+  if (release >= 0) reached.add('holdReleaseRequested');
+  if (history.live?.afterSync.mirrorings.some((m) => m.status === 'SUPERSEDED'))
+    reached.add('holdReleaseSuperseded');
+  events.forEach((event, i) => {
+    switch (event.type) {
+      case 'OrderCancelledAfterSync':
+        if (plan?.onHold === true && (release < 0 || release > i))
+          reached.add('cancelledInHoldWindow');
+        break;
+      case 'OrderLinesCancelled':
+      case 'OrderRefundCompleted':
+        if (synced < 0 || i < synced) {
+          const key =
+            event.type === 'OrderLinesCancelled'
+              ? `cancel-lines:${event.data.cancellationId}`
+              : `refund:${event.data.returnId}`;
+          if (events.some((e, j) => j > synced && 'key' in e.data && e.data.key === key))
+            reached.add('factRecordedBeforeSync');
+        }
+        break;
+      case 'PlatformCancellationRequested': {
+        const named = events
+          .slice(0, i)
+          .find(
+            (e): e is OrderLinesCancelled =>
+              e.type === 'OrderLinesCancelled' &&
+              `cancel-lines:${e.data.cancellationId}` === event.data.key,
+          );
+        const units = event.data.lines.reduce((sum, l) => sum + l.quantity, 0);
+        if (named && units < named.data.lines.reduce((sum, l) => sum + l.quantity, 0))
+          reached.add('unitsLeftOut');
+        if (event.data.scope === 'ORDER') {
+          reached.add('cancelledAfterSyncRequested');
+          if (!event.data.restock) reached.add('cancelledAfterSyncNotRestocked');
+        } else reached.add('linesCancelledAfterSync');
+        break;
+      }
+      case 'PlatformRefundRequested': {
+        reached.add('refundRequested');
+        if (event.data.lines.some((l) => l.restockType === 'RETURN'))
+          reached.add('refundRestocked');
+        const fact = events
+          .slice(0, i)
+          .find(
+            (e): e is OrderRefundCompleted =>
+              e.type === 'OrderRefundCompleted' && e.data.returnId === event.data.returnId,
+          );
+        if (fact && minorOf(event.data.amount) < minorOf(fact.data.amount))
+          reached.add('refundClamped');
+        const units = event.data.lines.reduce((sum, l) => sum + l.quantity, 0);
+        if (fact && units < fact.data.lines.reduce((sum, l) => sum + l.quantity, 0))
+          reached.add('unitsLeftOut');
+        break;
+      }
+      case 'PlatformMirrored':
+        if (event.data.key === 'cancel-order') reached.add('platformCancellationMirrored');
+        break;
+      case 'InventoryRestocked':
+        reached.add('restockedOnMirror');
+        break;
+      case 'PlatformMirroringFailed':
+        if (event.data.final) reached.add('mirroringFailedFinal');
+        break;
+      case 'PlatformMirroringRetryRequested':
+        reached.add('mirroringRetried');
+        break;
+      default:
+        break;
+    }
+  });
 }
 
 /** Counts the cases a run reached (each at most once per run). */
@@ -1754,6 +3042,7 @@ export function measureCoverage(run: ScenarioRun, coverage: Coverage): void {
       );
       if (changedLater) reached.add('rulesChangedAfterPlacement');
     }
+    measureAfterSync(history, reached);
   }
   for (const step of run.executed) {
     if (step.stream === 'store') {
@@ -1792,6 +3081,33 @@ export function measureCoverage(run: ScenarioRun, coverage: Coverage): void {
       outcome.error.code === 'INVALID_STATE'
     )
       reached.add('resultNotInFlight');
+    if (
+      (step.step.kind === 'RecordPlatformMirrored' ||
+        step.step.kind === 'RecordPlatformMirroringFailure') &&
+      !outcome.ok &&
+      outcome.error.code === 'INVALID_STATE'
+    )
+      reached.add('mirroringAnswerRefused');
+    if (before.syncStatus === 'SYNCED' && outcome.ok && outcome.appended.length === 0) {
+      if (step.step.kind === 'RecordTikTokReturn' && step.step.status !== 'COMPLETED')
+        reached.add('returnNotCompletedIgnored');
+      // TikTok's ids recorded before ('C0', 'R1', ...), and 'whole' for the whole order.
+      const keys = [
+        ...before.afterSync.facts.map((f) =>
+          f.type === 'OrderLinesCancelled' ? f.data.cancellationId : f.data.returnId,
+        ),
+        ...(before.afterSync.cancellation === null ? [] : ['whole']),
+      ];
+      const named =
+        step.step.kind === 'RecordTikTokReturn'
+          ? `R${step.step.returnNo}`
+          : step.step.kind === 'RecordTikTokCancellation'
+            ? step.step.lines === null
+              ? 'whole'
+              : `C${step.step.cancellation ?? ''}`
+            : null;
+      if (named !== null && keys.includes(named)) reached.add('duplicateFactIgnored');
+    }
   }
   for (const name of reached) coverage[name] += 1;
 }
