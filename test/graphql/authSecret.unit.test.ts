@@ -32,4 +32,14 @@ describe('resolveAuthSecret', () => {
       /^AUTH_SECRET: unset, and .*auth-secret holds no usable secret/,
     );
   });
+
+  it('refuses a DATA_DIR that is not a folder, naming DATA_DIR', () => {
+    const file = path.join(tempDataDir(), 'a-file');
+    writeFileSync(file, '');
+    for (const dataDir of [file, path.join(file, 'below')]) {
+      expect(() => resolveAuthSecret({ authSecret: undefined, dataDir })).toThrow(
+        new ConfigError('DATA_DIR', `${dataDir} is not a folder`),
+      );
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import type { EmbeddedDatabase } from '../../src/adapters/embeddedPostgres';
 import { withAdminClient } from './testServer';
 
@@ -15,7 +16,12 @@ export default async function globalTeardown(): Promise<void> {
         await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     });
   }
-  await (globalThis as { embeddedPostgres?: EmbeddedDatabase }).embeddedPostgres?.stop();
+  const embedded = (globalThis as { embeddedPostgres?: EmbeddedDatabase }).embeddedPostgres;
+  await embedded?.stop();
   const embeddedDir = process.env.FBT_TEST_EMBEDDED_DIR;
   if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
+  // A cluster placed outside the run's folder (root, with a temporary folder the
+  // postgres user cannot reach) goes with it.
+  if (embedded && embeddedDir && path.dirname(embedded.pgDir) !== embeddedDir)
+    rmSync(path.dirname(embedded.pgDir), { recursive: true, force: true });
 }
