@@ -20,7 +20,11 @@ import {
 } from '../../src/adapters/tiktok/reconcileWatermarks';
 import { installSync } from '../../src/sync/installSync';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { type FakeTikTokShop, startFakeTikTokShop } from '../support/fakeTikTokShop';
+import {
+  type FakeTikTokShop,
+  startFakeTikTokShop,
+  tikTokOrderJson,
+} from '../support/fakeTikTokShop';
 import {
   connectStoreTwoDaysAgo,
   expectedSyncStatus,
@@ -361,6 +365,25 @@ describe('reconcile', () => {
     expect((await reconcileStore(dependencies({ client }), { storeId })).outcome).toBe('skipped');
     await held!.release();
     expect((await reconcileStore(dependencies({ client }), { storeId })).outcome).toBe('completed');
+  });
+
+  it('fails, naming the order, when TikTok returns an order of another shop; the watermark stays', async () => {
+    const { storeId, fake, client } = await storeWithOrders(3, false);
+    fake.addOrder({
+      ...tikTokOrderJson({
+        id: '578999000000000001',
+        updateTime: Math.floor(Date.now() / 1000) - 3600,
+        items: [{ sellerSku: 'A', salePrice: '1.00', quantity: 1 }],
+      }),
+      shop_id: '7494999999999999999',
+    });
+    await expect(reconcileStore(dependencies({ client }), { storeId })).rejects.toMatchObject({
+      code: 'APPLY_FAILED',
+      message: expect.stringMatching(
+        /order 578999000000000001: SHOP_MISMATCH: .*7494999999999999999/,
+      ),
+    });
+    expect(await readReconcileWatermark(database.db, storeId)).toBeNull();
   });
 
   it('refuses a store that does not exist', async () => {

@@ -58,6 +58,8 @@ export function createReconcileSchedule(options: ReconcileScheduleOptions): Reco
         if (result.outcome === 'skipped')
           log.info({ storeId }, `reconcile skipped: ${result.reason}`);
       } catch (error) {
+        // Stopping (or losing the lead) interrupts a run on purpose; its watermark stays.
+        if (lost.aborted) return log.info({ storeId }, 'reconcile interrupted: no longer leading');
         log.warn({ err: error, storeId }, 'reconciling a store failed; trying again next round');
       }
     }
