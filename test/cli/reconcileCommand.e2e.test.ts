@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { createDomainEventStore } from '../../src/commands/domainEventStore';
 import { recordTikTokOrder } from '../../src/commands/orderCommands';
-import { runCli, tempDataDir } from '../support/cli';
+import { spawn, spawnSync } from 'node:child_process';
+import { CLI, runCli, tempDataDir } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type FakeTikTokShop, startFakeTikTokShop } from '../support/fakeTikTokShop';
 import {
@@ -151,6 +152,24 @@ describe('fbt-sync reconcile', () => {
     );
     expect(await written()).toEqual(before);
     expect((await watermark())!.getTime()).toBeGreaterThanOrEqual(mark!.getTime());
+  });
+
+  it('draws a progress bar on a terminal', async () => {
+    // script(1) runs the command on a pseudo-terminal; stdout and stderr both come back through it.
+    if (spawnSync('script', ['--version']).status !== 0) return;
+    const command = `'${process.execPath}' '${CLI}' reconcile --store ${storeId}`;
+    const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], {
+        env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('close', (code) => resolve({ code, output }));
+    });
+    expect(result.code).toBe(0);
+    expect(result.output).toContain(`reconcile ${storeId} [`);
+    expect(result.output).toMatch(/\[=+\] 12\/12 orders \| 1 pages/);
+    expect(result.output).toContain(`store ${storeId}: 12 orders found, 0 were missing`);
   });
 
   it('reconciles every connected store without --store, from --since when given', async () => {
