@@ -323,6 +323,30 @@ describe('reconcile', () => {
     }
   });
 
+  it('keeps the watermark when --since starts after it: the stretch between was not searched', async () => {
+    const { storeId, client } = await storeWithOrders(3, false);
+    completed(await reconcileStore(dependencies({ client }), { storeId }));
+    const fiveHoursAgo = new Date(Math.floor(Date.now() / 1000 - 5 * 3600) * 1000);
+    await database.db
+      .updateTable('tiktok_reconcile_watermarks')
+      .set({ watermark: fiveHoursAgo })
+      .where('store_id', '=', storeId)
+      .execute();
+
+    const since = new Date(Date.now() - 3600 * 1000);
+    const later = completed(await reconcileStore(dependencies({ client }), { storeId, since }));
+    expect(later.from.getTime()).toBe(Math.floor(since.getTime() / 1000) * 1000);
+    expect(later.watermark).toEqual(fiveHoursAgo);
+    expect(await readReconcileWatermark(database.db, storeId)).toEqual(fiveHoursAgo);
+
+    // From before the watermark, the window covers it: the watermark moves on.
+    const earlier = new Date(fiveHoursAgo.getTime() - 3600 * 1000);
+    const covering = completed(
+      await reconcileStore(dependencies({ client }), { storeId, since: earlier }),
+    );
+    expect(await readReconcileWatermark(database.db, storeId)).toEqual(covering.to);
+  });
+
   it('runs one reconcile of a store at a time: a second one at the same moment is skipped and writes nothing', async () => {
     const { shopId, storeId, orders, client } = await storeWithOrders(12, false);
     // The first run holds the store's lock while its search waits at a gate.

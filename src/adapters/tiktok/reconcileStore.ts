@@ -276,9 +276,12 @@ export async function reconcileStore(
     }
     if (stop.aborted) throw interrupted();
 
-    // Every page is applied: only now may the watermark pass the window.
+    // Every page is applied: only now may the watermark pass the window, and only when the
+    // window began at or before it (a --since after it leaves a stretch nobody searched).
     const to = new Date(lt * 1000);
-    const newWatermark = lt > ge ? await advanceReconcileWatermark(db, storeId, to) : watermark;
+    const covered = watermark === null || ge * 1000 <= watermark.getTime();
+    const newWatermark =
+      lt > ge && covered ? await advanceReconcileWatermark(db, storeId, to) : watermark;
     metrics?.run('completed');
     const result = {
       outcome: 'completed' as const,
