@@ -7,6 +7,7 @@ import {
   type TikTokShopClient,
 } from '../../src/adapters/tiktok/createTikTokShopClient';
 import { ReconcileError } from '../../src/adapters/tiktok/reconcileError';
+import { createReconcileSchedule } from '../../src/adapters/tiktok/reconcileSchedule';
 import { tryReconcileLock } from '../../src/adapters/tiktok/reconcileLock';
 import { createReconcileMetrics } from '../../src/adapters/tiktok/reconcileMetrics';
 import {
@@ -414,5 +415,29 @@ describe('reconcile', () => {
     await expect(
       reconcileStore(dependencies(), { storeId: '00000000-0000-0000-0000-000000000000' }),
     ).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
+  });
+});
+
+describe('the schedule', () => {
+  it('is led by one process at a time; another takes over when the leader stops', async () => {
+    const schedule = () =>
+      createReconcileSchedule({ ...dependencies(), intervalMs: 60_000, leaderRetryMs: 50 });
+    const a = schedule();
+    const b = schedule();
+    a.start();
+    b.start();
+    try {
+      await eventually(() => Promise.resolve(a.isLeading || b.isLeading), 'a leader');
+      const [leader, standby] = a.isLeading ? [a, b] : [b, a];
+      // The leader's first round runs at once: every store listed, each completed or skipped.
+      await eventually(() => Promise.resolve(leader.rounds >= 1), 'the first round');
+      expect(standby.isLeading).toBe(false);
+      await leader.stop();
+      await eventually(() => Promise.resolve(standby.isLeading), 'the standby to take over');
+      await eventually(() => Promise.resolve(standby.rounds >= 1), "the new leader's round");
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 });
