@@ -5,6 +5,7 @@ import { eventStoreBench } from './eventStore';
 import { graphqlBench } from './graphql';
 import { orderQueriesBench } from './orderQueries';
 import { projectionsBench } from './projections';
+import { reconcileBench } from './reconcile';
 import { syncBench } from './sync';
 import { openBenchServer, type BenchServer } from './support/benchDatabase';
 import { describeEnvironment, formatRow, type Section, writeReport } from './support/report';
@@ -17,6 +18,7 @@ const benches: Record<string, Bench> = {
   projections: projectionsBench,
   'order-queries': orderQueriesBench,
   sync: syncBench,
+  reconcile: reconcileBench,
   graphql: graphqlBench,
   'end-to-end': endToEndBench,
 };

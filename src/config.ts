@@ -52,6 +52,11 @@ export interface Config {
   graphqlCacheMb: number;
   /** How long a query waits at most for the read models to hold the writes committed before it arrived; 0: never waits. */
   readConsistencyWaitMs: number;
+  /**
+   * Seconds between two reconciliations of every connected store with TikTok
+   * Shop's order search (lost webhooks); 0 turns the schedule off.
+   */
+  reconcileIntervalS: number;
 }
 
 const projectRoot = path.resolve(
@@ -173,5 +178,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: nonEmpty(env, 'NODE_ENV') ?? 'production',
     graphqlCacheMb: wholeNumber(env, 'GRAPHQL_CACHE_MB', 32, 4096, 0),
     readConsistencyWaitMs: wholeNumber(env, 'READ_CONSISTENCY_WAIT_MS', 2000, 60_000, 0),
+    reconcileIntervalS: wholeNumber(env, 'RECONCILE_INTERVAL_S', 900, 7 * 86_400, 0),
   };
 }

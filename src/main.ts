@@ -12,6 +12,7 @@ import { registerHealthRoutes } from './http/healthRoutes';
 import { createMetricsRegistry, registerMetricsRoute } from './http/metrics';
 import { installGraphql } from './graphql/installGraphql';
 import { installProjections } from './projections/installProjections';
+import { installTikTokReconcile } from './adapters/tiktok/installTikTokReconcile';
 import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
 import { installSync } from './sync/installSync';
 
@@ -84,6 +85,7 @@ export async function startService(
     installHealth(parts);
     installProjections(parts); // the read models, kept up to date from the log
     installTikTokWebhooks(parts); // POST /webhooks/tiktok-shop + its inbox worker
+    installTikTokReconcile(parts); // lost webhooks: TikTok's order search, every RECONCILE_INTERVAL_S
     await installGraphql(parts); // POST /graphql, the public API
     installSync(parts); // the sync reactor: due orders to the platform (PLATFORM)
     registerMetricsRoute(parts.app, parts.registry);

@@ -10,6 +10,7 @@ import { RebuildBusy } from '../projections/rebuild';
 import { auditCommand, OrderNotFound } from './auditCommand';
 import { exportCommand } from './exportCommand';
 import { migrateCommand } from './migrateCommand';
+import { reconcileCommand, type ReconcileOptions } from './reconcileCommand';
 import { replayCommand } from './replayCommand';
 import { tokenCommand, type TokenOptions } from './tokenCommand';
 import { UsageError } from './usageError';
@@ -131,6 +132,23 @@ export function buildProgram(): Command {
     .argument('<order>', 'the order id')
     .action(
       withConfig((config, order: string) => auditCommand(config, commandLogger(config), order)),
+    );
+  program
+    .command('reconcile')
+    .description(
+      "search TikTok Shop's orders updated since each store's watermark and apply them like webhooks (lost webhooks)",
+    )
+    .addOption(new Option('--store <id>', 'only this store (its id, or its TikTok shop id)'))
+    .addOption(
+      new Option(
+        '--since <instant>',
+        'search from this ISO-8601 instant (e.g. 2026-12-01T00:00:00Z) instead of the watermark less 16 h',
+      ),
+    )
+    .action(
+      withConfig((config, options: ReconcileOptions) =>
+        reconcileCommand(config, commandLogger(config), options),
+      ),
     );
   const webhooks = program
     .command('webhooks')

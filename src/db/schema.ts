@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { ProjectionTables } from '../projections/tables';
 import type { SandboxTables } from '../adapters/sandbox/tables';
 import type { SyncTables } from '../sync/tables';
+import type { TikTokReconcileTables } from '../adapters/tiktok/reconcileTables';
 import type { TikTokWebhookTables } from '../adapters/tiktok/webhookTables';
 
 /** The event log: one append-only table, a stream per store and per order. */
@@ -33,4 +34,10 @@ export interface EventStoreTables {
 
 /** Every table, so that every query is checked against the schema. */
 export interface Database
-  extends EventStoreTables, ProjectionTables, SandboxTables, SyncTables, TikTokWebhookTables {}
+  extends
+    EventStoreTables,
+    ProjectionTables,
+    SandboxTables,
+    SyncTables,
+    TikTokWebhookTables,
+    TikTokReconcileTables {}

@@ -20,6 +20,7 @@ describe('configuration', () => {
         concurrency: 12,
       },
       graphqlCacheMb: 32,
+      reconcileIntervalS: 900,
     });
     expect(config.dataDir).toMatch(/\.data$/);
   });
@@ -27,6 +28,11 @@ describe('configuration', () => {
   it('turns the GraphQL response cache off with GRAPHQL_CACHE_MB=0', () => {
     expect(loadConfig({ GRAPHQL_CACHE_MB: '0' }).graphqlCacheMb).toBe(0);
     expect(loadConfig({ GRAPHQL_CACHE_MB: '256' }).graphqlCacheMb).toBe(256);
+  });
+
+  it('turns the reconcile schedule off with RECONCILE_INTERVAL_S=0', () => {
+    expect(loadConfig({ RECONCILE_INTERVAL_S: '0' }).reconcileIntervalS).toBe(0);
+    expect(loadConfig({ RECONCILE_INTERVAL_S: '60' }).reconcileIntervalS).toBe(60);
   });
 
   it('names the variable of a bad value', () => {
@@ -40,6 +46,8 @@ describe('configuration', () => {
       [{ GRAPHQL_CACHE_MB: '-1' }, 'GRAPHQL_CACHE_MB'],
       [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
       [{ GRAPHQL_CACHE_MB: '1.5' }, 'GRAPHQL_CACHE_MB'],
+      [{ RECONCILE_INTERVAL_S: '-1' }, 'RECONCILE_INTERVAL_S'],
+      [{ RECONCILE_INTERVAL_S: '15m' }, 'RECONCILE_INTERVAL_S'],
     ];
     for (const [env, variable] of bad) {
       expect(() => loadConfig(env)).toThrow(ConfigError);

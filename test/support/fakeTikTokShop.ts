@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for the TikTok Shop Open API (there is no public sandbox).
  * It checks each request the way TikTok does (app key, timestamp window,
- * signature, access token) and serves Get Order Detail in TikTok's shape.
+ * signature, access token) and serves Get Order Detail and Search Orders
+ * (by update time, paged with opaque page tokens) in TikTok's shape.
  *
  * The signature is recomputed here on its own, not with the adapter's
  * signApiRequest: a fake sharing the client's code would accept the client's
@@ -27,18 +28,24 @@ export interface FakeTikTokShopOptions {
   now?: () => number;
 }
 
-/** What the next `times` requests (default 1) get instead of a normal answer. */
-export type FakeTikTokShopFault =
-  | { kind: 'serverError'; times?: number; httpStatus?: number }
+/**
+ * What the next `times` requests (default 1) get instead of a normal answer,
+ * after `after` requests (default 0) were answered normally.
+ */
+export type FakeTikTokShopFault = { times?: number; after?: number } & (
+  | { kind: 'serverError'; httpStatus?: number }
   /** No answer at all until the fake is closed. */
-  | { kind: 'hang'; times?: number }
-  | { kind: 'rateLimited'; times?: number }
-  | { kind: 'apiError'; times?: number; code: number; message: string; httpStatus?: number };
+  | { kind: 'hang' }
+  | { kind: 'rateLimited' }
+  | { kind: 'apiError'; code: number; message: string; httpStatus?: number }
+);
 
 export interface RecordedTikTokRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** The raw body text ('' for none). */
+  body: string;
   headers: IncomingHttpHeaders;
   /** HTTP status answered; undefined while the request hangs. */
   answeredStatus?: number;
@@ -48,8 +55,10 @@ export interface RecordedTikTokRequest {
 
 export interface FakeTikTokShop {
   baseUrl: string;
-  /** An order in TikTok's own JSON shape (see tikTokOrderJson). */
+  /** An order in TikTok's own JSON shape (see tikTokOrderJson); the same id again replaces it. */
   addOrder(rawTikTokOrderJson: Record<string, unknown>): void;
+  /** Search Orders requests that were answered with orders (code 0). */
+  searchPagesServed(): number;
   requests: RecordedTikTokRequest[];
   inject(fault: FakeTikTokShopFault): void;
   close(): Promise<void>;
@@ -64,6 +73,8 @@ const ACCESS_TOKEN_INVALID = 105001;
 const TOO_MANY_REQUESTS = 36009002;
 const INTERNAL_ERROR = 36009003;
 const PATH_NOT_FOUND = 36009009;
+const SEARCH_PATH = '/order/202309/orders/search';
+const DETAIL_PATH = '/order/202309/orders';
 
 /** A request TikTok would refuse: answered with a non-zero code, thrown to stop checking further. */
 class Refusal extends Error {
@@ -105,12 +116,18 @@ export async function startFakeTikTokShop({
   now = () => Date.now(),
 }: FakeTikTokShopOptions): Promise<FakeTikTokShop> {
   const orders = new Map<string, Record<string, unknown>>();
-  const faults: Array<{ fault: FakeTikTokShopFault; remaining: number }> = [];
+  const faults: Array<{ fault: FakeTikTokShopFault; remaining: number; after: number }> = [];
   const requests: RecordedTikTokRequest[] = [];
+  const pageTokens = new Map<string, { window: string; offset: number }>();
+  let searchPages = 0;
 
   function nextFault(): FakeTikTokShopFault | undefined {
     const head = faults[0];
     if (head === undefined) return undefined;
+    if (head.after > 0) {
+      head.after -= 1;
+      return undefined;
+    }
     head.remaining -= 1;
     if (head.remaining <= 0) faults.shift();
     return head.fault;
@@ -182,6 +199,79 @@ export async function startFakeTikTokShop({
     return { orders: ids.flatMap((id) => orders.get(id) ?? []) };
   }
 
+  /**
+   * Search Orders 202309: orders with update_time_ge <= update_time <
+   * update_time_lt, oldest update first (ties by id). A page token names the
+   * window it was issued for and where the next page starts; a token used
+   * with another window, or one the fake never issued, is refused.
+   */
+  function searchOrders(query: Record<string, string>, body: string): unknown {
+    const pageSize = Number(query.page_size);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `page_size` must be 1-100.');
+    }
+    if (query.sort_field !== undefined && query.sort_field !== 'update_time') {
+      throw new Refusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid parameter. `sort_field` is not supported.',
+      );
+    }
+    if (
+      query.sort_order !== undefined &&
+      query.sort_order !== 'ASC' &&
+      query.sort_order !== 'DESC'
+    ) {
+      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `sort_order` is ASC or DESC.');
+    }
+    let filter: Record<string, unknown>;
+    try {
+      filter = JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>;
+    } catch {
+      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. The body is not JSON.');
+    }
+    const ge = filter.update_time_ge;
+    const lt = filter.update_time_lt;
+    if (!Number.isSafeInteger(ge) || !Number.isSafeInteger(lt) || (ge as number) > (lt as number)) {
+      throw new Refusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid parameter. `update_time_ge` and `update_time_lt` are Unix seconds, ge <= lt.',
+      );
+    }
+    const window = `${ge as number}-${lt as number}`;
+    let offset = 0;
+    if (query.page_token !== undefined) {
+      const issued = pageTokens.get(query.page_token);
+      if (issued === undefined || issued.window !== window) {
+        throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `page_token` is invalid.');
+      }
+      offset = issued.offset;
+    }
+    const sign = query.sort_order === 'DESC' ? -1 : 1;
+    const matching = [...orders.values()]
+      .filter((order) => {
+        const updated = order.update_time as number;
+        return updated >= (ge as number) && updated < (lt as number);
+      })
+      .sort(
+        (a, b) =>
+          sign * ((a.update_time as number) - (b.update_time as number)) ||
+          (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0),
+      );
+    const page = matching.slice(offset, offset + pageSize);
+    const data: Record<string, unknown> = { orders: page, total_count: matching.length };
+    if (offset + pageSize < matching.length) {
+      const token = randomBytes(12).toString('base64url');
+      pageTokens.set(token, { window, offset: offset + pageSize });
+      data.next_page_token = token;
+    } else {
+      data.next_page_token = '';
+    }
+    searchPages += 1;
+    return data;
+  }
+
   function answer(
     response: ServerResponse,
     recorded: RecordedTikTokRequest,
@@ -208,6 +298,7 @@ export async function startFakeTikTokShop({
       method: request.method ?? 'GET',
       path: url.pathname,
       query,
+      body,
       headers: request.headers,
     };
     requests.push(recorded);
@@ -237,11 +328,14 @@ export async function startFakeTikTokShop({
     }
 
     try {
-      if (request.method !== 'GET' || url.pathname !== '/order/202309/orders') {
+      const route = `${request.method} ${url.pathname}`;
+      if (route !== `GET ${DETAIL_PATH}` && route !== `POST ${SEARCH_PATH}`) {
         throw new Refusal(404, PATH_NOT_FOUND, 'Invalid path. The requested path does not exist.');
       }
       checkCredentials(url.pathname, query, request.headers, body);
-      answer(response, recorded, 200, 0, 'Success', getOrderDetail(query));
+      const data =
+        route === `GET ${DETAIL_PATH}` ? getOrderDetail(query) : searchOrders(query, body);
+      answer(response, recorded, 200, 0, 'Success', data);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       answer(response, recorded, error.httpStatus, error.code, error.message);
@@ -266,9 +360,10 @@ export async function startFakeTikTokShop({
       if (typeof id !== 'string') throw new Error('a TikTok order id is a string');
       orders.set(id, raw);
     },
+    searchPagesServed: () => searchPages,
     requests,
     inject(fault) {
-      faults.push({ fault, remaining: fault.times ?? 1 });
+      faults.push({ fault, remaining: fault.times ?? 1, after: fault.after ?? 0 });
     },
     close() {
       // Hanging requests keep their sockets open; close() alone would wait for them forever.

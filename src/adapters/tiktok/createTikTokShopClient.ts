@@ -5,6 +5,9 @@ import { TikTokApiError, type TikTokApiErrorCode } from './TikTokApiError';
 import { readTikTokId } from './tikTokScalars';
 
 export const GET_ORDER_DETAIL_PATH = '/order/202309/orders';
+export const SEARCH_ORDERS_PATH = '/order/202309/orders/search';
+/** Search Orders takes 1 to 100 orders a page. */
+export const MAX_SEARCH_PAGE_SIZE = 100;
 
 export interface TikTokShopClientOptions {
   /** e.g. https://open-api.tiktokglobalshop.com, or a fake's address in tests. */
@@ -18,8 +21,29 @@ export interface TikTokShopClientOptions {
   now?: () => number;
 }
 
+export interface SearchOrdersInput {
+  shopCipher?: string;
+  /** Unix seconds: orders updated at or after this. */
+  updateTimeGe: number;
+  /** Unix seconds: orders updated before this. */
+  updateTimeLt: number;
+  /** 1 to 100. */
+  pageSize: number;
+  /** The previous page's nextPageToken; absent for the first page. */
+  pageToken?: string;
+}
+
+export interface SearchOrdersPage {
+  orders: TikTokShopOrder[];
+  /** Absent (or empty) on the last page. */
+  nextPageToken: string | undefined;
+  totalCount: number | undefined;
+}
+
 export interface TikTokShopClient {
   getOrderDetail(input: { orderId: string; shopCipher?: string }): Promise<TikTokShopOrder>;
+  /** One page of Search Orders (202309), oldest update first. */
+  searchOrders(input: SearchOrdersInput): Promise<SearchOrdersPage>;
 }
 
 // TikTok's own codes, from public copies of its common-errors page.
@@ -43,8 +67,8 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** TikTok's `code` is a number; some gateways send it as a string. */
-function readCode(value: unknown): number | undefined {
+/** TikTok's numbers (`code`, `total_count`); some gateways send them as strings. */
+function readInteger(value: unknown): number | undefined {
   const code = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof code === 'number' && Number.isSafeInteger(code) ? code : undefined;
 }
@@ -75,14 +99,22 @@ export function createTikTokShopClient({
 }: TikTokShopClientOptions): TikTokShopClient {
   const origin = baseUrl.replace(/\/+$/, '');
 
-  /** One signed GET; resolves to `data` of a `code: 0` answer, or throws TikTokApiError. */
-  async function signedGet(path: string, parameters: Record<string, string>): Promise<unknown> {
+  /**
+   * One signed call; resolves to `data` of a `code: 0` answer, or throws
+   * TikTokApiError. A POST's JSON body is part of the signed text.
+   */
+  async function signedRequest(
+    path: string,
+    parameters: Record<string, string>,
+    jsonBody?: unknown,
+  ): Promise<unknown> {
     const query: Record<string, string> = {
       ...parameters,
       app_key: appKey,
       timestamp: String(Math.floor(now() / 1000)),
     };
-    query.sign = signApiRequest({ path, query, appSecret });
+    const requestBody = jsonBody === undefined ? undefined : JSON.stringify(jsonBody);
+    query.sign = signApiRequest({ path, query, body: requestBody, appSecret });
     const url = `${origin}${path}?${new URLSearchParams(query).toString()}`;
 
     let httpStatus: number;
@@ -91,8 +123,15 @@ export function createTikTokShopClient({
     // headers and then stalls still times out.
     const signal = AbortSignal.timeout(timeoutMs);
     try {
+      const headers: Record<string, string> = {
+        'x-tts-access-token': accessToken,
+        accept: 'application/json',
+      };
+      if (requestBody !== undefined) headers['content-type'] = 'application/json';
       const response = await fetch(url, {
-        headers: { 'x-tts-access-token': accessToken, accept: 'application/json' },
+        method: requestBody === undefined ? 'GET' : 'POST',
+        headers,
+        body: requestBody,
         signal,
       });
       httpStatus = response.status;
@@ -108,7 +147,7 @@ export function createTikTokShopClient({
       body = undefined;
     }
     const envelope = isObject(body) ? body : {};
-    const tikTokCode = readCode(envelope.code);
+    const tikTokCode = readInteger(envelope.code);
     const message = typeof envelope.message === 'string' ? envelope.message : '';
     const requestId = typeof envelope.request_id === 'string' ? envelope.request_id : undefined;
     const details = { httpStatus, tikTokCode, requestId };
@@ -152,7 +191,7 @@ export function createTikTokShopClient({
     async getOrderDetail({ orderId, shopCipher }) {
       const parameters: Record<string, string> = { ids: orderId };
       if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
-      const data = await signedGet(GET_ORDER_DETAIL_PATH, parameters);
+      const data = await signedRequest(GET_ORDER_DETAIL_PATH, parameters);
       const orders = isObject(data) && Array.isArray(data.orders) ? data.orders : undefined;
       if (orders === undefined) {
         throw new TikTokApiError(
@@ -169,6 +208,47 @@ export function createTikTokShopClient({
         throw new TikTokApiError('NOT_FOUND', `TikTok Shop has no order ${orderId} for this shop`);
       }
       return mapTikTokOrder(raw);
+    },
+
+    async searchOrders({ shopCipher, updateTimeGe, updateTimeLt, pageSize, pageToken }) {
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_SEARCH_PAGE_SIZE) {
+        throw new RangeError(`page size must be 1 to ${MAX_SEARCH_PAGE_SIZE}, got ${pageSize}`);
+      }
+      const parameters: Record<string, string> = {
+        page_size: String(pageSize),
+        sort_field: 'update_time',
+        sort_order: 'ASC',
+      };
+      if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
+      if (pageToken !== undefined && pageToken !== '') parameters.page_token = pageToken;
+      const data = await signedRequest(SEARCH_ORDERS_PATH, parameters, {
+        update_time_ge: updateTimeGe,
+        update_time_lt: updateTimeLt,
+      });
+      if (!isObject(data)) {
+        throw new TikTokApiError('UNEXPECTED_RESPONSE', 'Search Orders answered without data');
+      }
+      // A page with no orders may leave the list out.
+      const raw = data.orders ?? [];
+      if (!Array.isArray(raw)) {
+        throw new TikTokApiError(
+          'UNEXPECTED_RESPONSE',
+          'Search Orders answered with data.orders not a list',
+        );
+      }
+      const next = data.next_page_token;
+      if (next !== undefined && next !== null && typeof next !== 'string') {
+        throw new TikTokApiError(
+          'UNEXPECTED_RESPONSE',
+          'Search Orders answered with a next_page_token that is not a string',
+        );
+      }
+      const total = readInteger(data.total_count);
+      return {
+        orders: raw.map((order) => mapTikTokOrder(order)),
+        nextPageToken: typeof next === 'string' && next !== '' ? next : undefined,
+        totalCount: total !== undefined && total >= 0 ? total : undefined,
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ServiceParts } from '../../main';
-import { createTikTokShopClient } from './createTikTokShopClient';
+import { tikTokShopClientFromConfig } from './tikTokShopClientFromConfig';
 import { createTikTokOrderIntake } from './tiktokOrderIntake';
 import type { WebhookAttemptDependencies } from './webhookAttempt';
 import { DEFAULT_WEBHOOK_RETRY_POLICY, type WebhookRetryPolicy } from './webhookFailure';
@@ -54,15 +54,7 @@ export function installTikTokWebhooks(
       'TIKTOK_ACCESS_TOKEN is not set: notifications of orders not seen before wait in the inbox until it is',
     );
   }
-  const client =
-    signingKeys !== null && config.tiktokAccessToken !== undefined
-      ? createTikTokShopClient({
-          baseUrl: config.tiktokApiBaseUrl,
-          ...signingKeys,
-          accessToken: config.tiktokAccessToken,
-          timeoutMs: options.apiTimeoutMs,
-        })
-      : null;
+  const client = tikTokShopClientFromConfig(config, options.apiTimeoutMs);
 
   const leaseMs = options.leaseMs ?? DEFAULT_WEBHOOK_LEASE_MS;
   const attempt: WebhookAttemptDependencies = {

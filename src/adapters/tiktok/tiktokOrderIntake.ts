@@ -6,7 +6,7 @@ import type { FulfillmentType } from '../../domain/orderVocabulary';
 import type { TikTokOrderStatus } from '../../domain/tiktokStatus';
 import type { EventStore } from '../../eventstore/createEventStore';
 import type { TikTokShopClient } from './createTikTokShopClient';
-import type { TikTokFulfillmentType } from './mapTikTokOrder';
+import type { TikTokFulfillmentType, TikTokShopOrder } from './mapTikTokOrder';
 import type { TikTokShopOrderStatus } from './tikTokShopOrderStatus';
 import { TikTokOrderIntakeError } from './tiktokOrderIntakeError';
 
@@ -109,16 +109,67 @@ export function createTikTokOrderIntake({
           `TikTok Shop returned order ${order.orderId} of shop ${order.shopId}, not of shop ${notice.tiktokShopId}`,
         );
       }
-      await recordTikTokOrder(context, {
-        ...status,
-        fulfillmentType: DOMAIN_FULFILLMENT[order.fulfillmentType],
-        status: DOMAIN_STATUS[order.status],
-        lineItems: order.lineItems,
-        currency: order.currency,
-        placedAt: order.placedAt,
-      });
+      await recordFetchedOrder(context, notice.storeId, order);
       await recordStatus();
       return 'order_recorded';
     },
   };
+}
+
+/** An order as TikTok Shop's API reports it, recorded with the status it has now (idempotent). */
+function recordFetchedOrder(context: CommandContext, storeId: string, order: TikTokShopOrder) {
+  return recordTikTokOrder(context, {
+    storeId,
+    tiktokOrderId: order.orderId,
+    fulfillmentType: DOMAIN_FULFILLMENT[order.fulfillmentType],
+    status: DOMAIN_STATUS[order.status],
+    lineItems: order.lineItems,
+    currency: order.currency,
+    placedAt: order.placedAt,
+  });
+}
+
+/**
+ * recorded: the order was not known and is now; status_changed: a known
+ * order moved to the status found; unchanged: nothing to append (the same
+ * status, or a stale one).
+ */
+export type FoundTikTokOrderOutcome = 'recorded' | 'status_changed' | 'unchanged';
+
+/**
+ * An order found by searching TikTok Shop (reconciliation), applied through
+ * the same idempotent commands as a webhook: the status of a known order,
+ * as if its notification had come (the order's update_time as the change's
+ * time); an unknown order recorded as the webhook's worker records a
+ * fetched one. Nothing a webhook did is done again: a status already
+ * recorded, or ranked below the current one, appends nothing.
+ */
+export async function applyFoundTikTokOrder(
+  context: CommandContext,
+  {
+    storeId,
+    tiktokShopId,
+    order,
+  }: { storeId: string; tiktokShopId: string; order: TikTokShopOrder },
+): Promise<FoundTikTokOrderOutcome> {
+  if (order.shopId !== undefined && order.shopId !== tiktokShopId) {
+    throw new TikTokOrderIntakeError(
+      'SHOP_MISMATCH',
+      `TikTok Shop returned order ${order.orderId} of shop ${order.shopId}, not of shop ${tiktokShopId}`,
+    );
+  }
+  try {
+    const { appended } = await recordTikTokOrderStatus(context, {
+      storeId,
+      tiktokOrderId: order.orderId,
+      status: DOMAIN_STATUS[order.status],
+      changedAt: order.updatedAt,
+    });
+    return appended.length > 0 ? 'status_changed' : 'unchanged';
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'NOT_FOUND')) throw error;
+  }
+  const { appended } = await recordFetchedOrder(context, storeId, order);
+  // Recorded by someone else (a webhook's worker) in between: not missing after all.
+  return appended.some((event) => event.type === 'OrderPlaced') ? 'recorded' : 'unchanged';
 }

@@ -317,3 +317,99 @@ describe('ids beyond 2^53', () => {
     }
   });
 });
+
+describe('searchOrders', () => {
+  const order = (id: string, updateTime: number) =>
+    tikTokOrderJson({
+      id,
+      status: 'AWAITING_SHIPMENT',
+      createTime: updateTime - 60,
+      updateTime,
+      items: [{ sellerSku: 'A', salePrice: '5.00', quantity: 2 }],
+    });
+
+  it('pages through the orders updated in [ge, lt), oldest first, with a signed POST whose body is signed too', async () => {
+    for (let i = 0; i < 5; i++) fake.addOrder(order(`57646141303878610${i}`, 1706000000 + i));
+    // Outside the window on either side.
+    fake.addOrder(order('576461413038786200', 1705999999));
+    fake.addOrder(order('576461413038786201', 1706000005));
+    const tiktok = client();
+    const window = { shopCipher, updateTimeGe: 1706000000, updateTimeLt: 1706000005 };
+
+    const first = await tiktok.searchOrders({ ...window, pageSize: 2 });
+    expect(first.orders.map((o) => o.orderId)).toEqual([
+      '576461413038786100',
+      '576461413038786101',
+    ]);
+    expect(first.orders[0]).toMatchObject({
+      lineItems: [{ sku: 'A', quantity: 2, unitPrice: '5.00' }],
+      updatedAt: '2024-01-23T08:53:20.000Z',
+    });
+    expect(first.totalCount).toBe(5);
+    expect(first.nextPageToken).toEqual(expect.any(String));
+    const second = await tiktok.searchOrders({
+      ...window,
+      pageSize: 2,
+      pageToken: first.nextPageToken,
+    });
+    const third = await tiktok.searchOrders({
+      ...window,
+      pageSize: 2,
+      pageToken: second.nextPageToken,
+    });
+    expect([...second.orders, ...third.orders].map((o) => o.orderId)).toEqual([
+      '576461413038786102',
+      '576461413038786103',
+      '576461413038786104',
+    ]);
+    expect(third.nextPageToken).toBeUndefined();
+
+    const [request] = fake.requests;
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/order/202309/orders/search',
+      query: {
+        app_key: credentials.appKey,
+        shop_cipher: shopCipher,
+        page_size: '2',
+        sort_field: 'update_time',
+        sort_order: 'ASC',
+        sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    });
+    expect(request!.query.page_token).toBeUndefined();
+    expect(JSON.parse(request!.body)).toEqual({
+      update_time_ge: 1706000000,
+      update_time_lt: 1706000005,
+    });
+    expect(fake.requests.map((r) => r.answeredCode)).toEqual([0, 0, 0]);
+  });
+
+  it('refuses a page size outside 1-100 before calling TikTok', async () => {
+    const window = { shopCipher, updateTimeGe: 0, updateTimeLt: 1 };
+    await expect(client().searchOrders({ ...window, pageSize: 0 })).rejects.toThrow(RangeError);
+    await expect(client().searchOrders({ ...window, pageSize: 101 })).rejects.toThrow(RangeError);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('classifies the search failures like every call: throttled and 5xx retryable, bad token not', async () => {
+    const window = { shopCipher, updateTimeGe: 0, updateTimeLt: 1, pageSize: 10 };
+    fake.inject({ kind: 'rateLimited' });
+    expect(await failure(client().searchOrders(window))).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryable: true,
+    });
+    fake.inject({ kind: 'serverError', httpStatus: 502 });
+    expect(await failure(client().searchOrders(window))).toMatchObject({
+      code: 'SERVER_ERROR',
+      retryable: true,
+    });
+    expect(
+      await failure(client({ accessToken: 'TTP_revoked' }).searchOrders(window)),
+    ).toMatchObject({ code: 'AUTH_FAILED', retryable: false, tikTokCode: 105001 });
+    // A page token the fake never issued (or issued for another window).
+    expect(
+      await failure(client().searchOrders({ ...window, pageToken: 'never-issued' })),
+    ).toMatchObject({ code: 'API_ERROR', retryable: false, tikTokCode: 36009004 });
+  });
+});

@@ -1,0 +1,55 @@
+import type { ServiceParts } from '../../main';
+import { createReconcileMetrics } from './reconcileMetrics';
+import { createReconcileSchedule, type ReconcileSchedule } from './reconcileSchedule';
+import type { ReconcileDependencies } from './reconcileStore';
+import { readReconcileWatermarkLags } from './reconcileWatermarks';
+import { tikTokShopClientFromConfig } from './tikTokShopClientFromConfig';
+
+/** Tuning, for tests mostly; production uses the defaults. */
+export type TikTokReconcileOptions = Partial<
+  Pick<ReconcileDependencies, 'backoff' | 'pageSize' | 'now' | 'overlapMs' | 'safetyMarginMs'>
+> & { leaderRetryMs?: number; apiTimeoutMs?: number };
+
+/**
+ * Reconciliation in `serve`: every RECONCILE_INTERVAL_S, every connected
+ * store's orders are searched on TikTok Shop and applied like webhooks, so a
+ * lost webhook costs at most one interval. Off with RECONCILE_INTERVAL_S=0,
+ * or without the TikTok Shop API credentials. The metrics are registered
+ * either way: the lag gauge reads the table, whoever writes it.
+ */
+export function installTikTokReconcile(
+  parts: ServiceParts,
+  options: TikTokReconcileOptions = {},
+): ReconcileSchedule | null {
+  const { config, database, eventStore, registry } = parts;
+  const log = parts.log.child({ component: 'tiktok-reconcile' });
+  const metrics = createReconcileMetrics(
+    registry,
+    () => readReconcileWatermarkLags(database.db),
+    (error) => log.warn({ err: error }, 'cannot read the reconcile watermarks for /metrics'),
+  );
+  if (config.reconcileIntervalS === 0) {
+    log.info('RECONCILE_INTERVAL_S=0: TikTok Shop reconciliation is off');
+    return null;
+  }
+  const client = tikTokShopClientFromConfig(config, options.apiTimeoutMs);
+  if (client === null) {
+    log.warn(
+      'TIKTOK_APP_KEY, TIKTOK_APP_SECRET and TIKTOK_ACCESS_TOKEN are not all set: TikTok Shop reconciliation is off',
+    );
+    return null;
+  }
+  const schedule = createReconcileSchedule({
+    ...options,
+    db: database.db,
+    url: database.url,
+    eventStore,
+    client,
+    log,
+    metrics,
+    intervalMs: config.reconcileIntervalS * 1000,
+  });
+  schedule.start();
+  parts.onStop(() => schedule.stop());
+  return schedule;
+}

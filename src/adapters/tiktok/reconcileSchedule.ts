@@ -1,0 +1,102 @@
+import { electLeader, type LeaderElection } from '../../db/leaderElection';
+import { connectedStoreIds } from './connectedStoreIds';
+import { type ReconcileDependencies, reconcileStore } from './reconcileStore';
+
+export interface ReconcileScheduleOptions extends ReconcileDependencies {
+  /** From one round over every store to the next. */
+  intervalMs: number;
+  leaderRetryMs?: number;
+}
+
+export interface ReconcileSchedule {
+  start(): void;
+  readonly isLeading: boolean;
+  /** Rounds over every store finished since start (each store completed, skipped or failed). */
+  readonly rounds: number;
+  /** Stops after the store being reconciled gives up (between two orders); its watermark stays. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Reconciles every connected store, one after the other, at once when this
+ * process starts leading and then every `intervalMs`. One process leads at a
+ * time (an advisory lock, like the other workers); each store's run also
+ * takes the store's own lock, so a `fbt-sync reconcile` at the same moment
+ * is skipped rather than doubled. A store that fails is logged and tried
+ * again next round; the others go on.
+ */
+export function createReconcileSchedule(options: ReconcileScheduleOptions): ReconcileSchedule {
+  const { db, url, log, intervalMs, leaderRetryMs } = options;
+  let election: LeaderElection | undefined;
+  let leading = false;
+  let rounds = 0;
+
+  const pause = (ms: number, lost: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      if (lost.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        lost.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      lost.addEventListener('abort', done, { once: true });
+    });
+
+  async function round(lost: AbortSignal): Promise<void> {
+    let storeIds: string[];
+    try {
+      storeIds = await connectedStoreIds(db);
+    } catch (error) {
+      log.warn({ err: error }, 'cannot list the stores to reconcile; trying next round');
+      return;
+    }
+    for (const storeId of storeIds) {
+      if (lost.aborted) return;
+      try {
+        const result = await reconcileStore(options, { storeId, signal: lost });
+        if (result.outcome === 'skipped')
+          log.info({ storeId }, `reconcile skipped: ${result.reason}`);
+      } catch (error) {
+        // Stopping (or losing the lead) interrupts a run on purpose; its watermark stays.
+        if (lost.aborted) return log.info({ storeId }, 'reconcile interrupted: no longer leading');
+        log.warn({ err: error, storeId }, 'reconciling a store failed; trying again next round');
+      }
+    }
+  }
+
+  async function lead(lost: AbortSignal): Promise<void> {
+    leading = true;
+    log.info({ intervalMs }, 'leading the TikTok Shop reconciliation');
+    try {
+      while (!lost.aborted) {
+        await round(lost);
+        if (!lost.aborted) rounds += 1;
+        await pause(intervalMs, lost);
+      }
+    } finally {
+      leading = false;
+    }
+  }
+
+  return {
+    start() {
+      election ??= electLeader({
+        url,
+        name: 'tiktok-reconcile',
+        lead,
+        retryMs: leaderRetryMs,
+        onError: (error) => log.warn({ err: error }, 'reconcile leader election'),
+      });
+    },
+    get isLeading() {
+      return leading;
+    },
+    get rounds() {
+      return rounds;
+    },
+    async stop() {
+      await election?.stop();
+    },
+  };
+}

@@ -1,0 +1,315 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { CommandContext } from '../../commands/commandContext';
+import { loadStore } from '../../commands/storeCommands';
+import type { Database } from '../../db/schema';
+import { DomainError } from '../../domain/domainError';
+import type { EventStore } from '../../eventstore/createEventStore';
+import {
+  MAX_SEARCH_PAGE_SIZE,
+  type SearchOrdersPage,
+  type TikTokShopClient,
+} from './createTikTokShopClient';
+import type { TikTokShopOrder } from './mapTikTokOrder';
+import { ReconcileError } from './reconcileError';
+import { tryReconcileLock } from './reconcileLock';
+import type { ReconcileMetrics } from './reconcileMetrics';
+import { advanceReconcileWatermark, readReconcileWatermark } from './reconcileWatermarks';
+import { TikTokApiError } from './TikTokApiError';
+import { applyFoundTikTokOrder, type FoundTikTokOrderOutcome } from './tiktokOrderIntake';
+import { TikTokOrderIntakeError } from './tiktokOrderIntakeError';
+
+/** Who the events reconciliation appends are recorded by. */
+export const TIKTOK_RECONCILE_ACTOR = 'tiktok-shop-reconcile';
+
+const HOUR_MS = 60 * 60 * 1000;
+/**
+ * TikTok retries a failed webhook at +2 min, +30 min, +3 h and +12 h: a
+ * search from 16 h before the watermark sees again every order whose
+ * notification may still be coming or was dropped after the last retry.
+ */
+export const RECONCILE_OVERLAP_MS = 16 * HOUR_MS;
+/** The search stops this far before now, so an order TikTok is still indexing is not passed by. */
+export const RECONCILE_SAFETY_MARGIN_MS = 60_000;
+
+export interface ReconcileBackoff {
+  /** Attempts per page before a retryable failure fails the run. */
+  maxAttempts: number;
+  /** The first retry waits about this long, each next one twice as long, up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RECONCILE_BACKOFF: ReconcileBackoff = {
+  maxAttempts: 8,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+};
+
+export interface ReconcileDependencies {
+  db: Kysely<Database>;
+  /** The database's URL, for the lock's own connection. */
+  url: string;
+  eventStore: EventStore;
+  client: TikTokShopClient;
+  log: Logger;
+  metrics?: ReconcileMetrics;
+  /** Sent with every search when set (TikTok's shop_cipher). */
+  shopCipher?: string;
+  now?: () => Date;
+  overlapMs?: number;
+  safetyMarginMs?: number;
+  pageSize?: number;
+  backoff?: Partial<ReconcileBackoff>;
+  /** Orders of one page applied at once (each is its own stream). */
+  applyConcurrency?: number;
+}
+
+export interface ReconcileProgress {
+  storeId: string;
+  pages: number;
+  found: number;
+  /** TikTok's count of orders in the window, once the first page said it. */
+  total: number | undefined;
+}
+
+export interface ReconcileRequest {
+  storeId: string;
+  /** Search from here instead of the watermark less the overlap. */
+  since?: Date;
+  onProgress?: (progress: ReconcileProgress) => void;
+  /** Aborting stops the run between two orders; the watermark stays. */
+  signal?: AbortSignal;
+}
+
+export type ReconcileResult =
+  | {
+      outcome: 'completed';
+      storeId: string;
+      /** The window searched: [from, to). */
+      from: Date;
+      to: Date;
+      pages: number;
+      found: number;
+      /** Found and not known before: recorded now. */
+      recorded: number;
+      /** Known orders moved on to the status found. */
+      statusChanges: number;
+      /** The watermark after the run; null while the window was empty before a first run. */
+      watermark: Date | null;
+    }
+  | { outcome: 'skipped'; storeId: string; reason: string };
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Reconciles one store with TikTok Shop: searches its orders by update time
+ * over [watermark - overlap, now - margin), page by page, and applies every
+ * order found through the webhook's own idempotent commands. The watermark
+ * moves only after the last page was applied, so a crash or a failure
+ * searches the same window again, which appends nothing twice. Runs under
+ * the store's advisory lock; when another process holds it, the run is
+ * skipped.
+ */
+export async function reconcileStore(
+  dependencies: ReconcileDependencies,
+  { storeId, since, onProgress, signal }: ReconcileRequest,
+): Promise<ReconcileResult> {
+  const {
+    db,
+    url,
+    eventStore,
+    client,
+    log: baseLog,
+    metrics,
+    shopCipher,
+    now = () => new Date(),
+    overlapMs = RECONCILE_OVERLAP_MS,
+    safetyMarginMs = RECONCILE_SAFETY_MARGIN_MS,
+    pageSize = MAX_SEARCH_PAGE_SIZE,
+    applyConcurrency = 4,
+  } = dependencies;
+  const backoff = { ...DEFAULT_RECONCILE_BACKOFF, ...dependencies.backoff };
+  const log = baseLog.child({ component: 'tiktok-reconcile', storeId });
+
+  const store = await loadStore({ eventStore }, storeId);
+  if (store === null) throw new ReconcileError('STORE_NOT_FOUND', storeId, 'no such store');
+
+  const lock = await tryReconcileLock(url, storeId);
+  if (lock === null) {
+    metrics?.run('skipped');
+    return {
+      outcome: 'skipped',
+      storeId,
+      reason: 'another process is reconciling this store (it holds the lock)',
+    };
+  }
+  const stop = signal === undefined ? lock.lost : AbortSignal.any([lock.lost, signal]);
+  const interrupted = () =>
+    new ReconcileError(
+      'INTERRUPTED',
+      storeId,
+      lock.lost.aborted ? 'the lock connection was lost' : 'stopped',
+    );
+
+  try {
+    const watermark = await readReconcileWatermark(db, storeId);
+    const connectedAt = new Date(store.createdAt);
+    // Nothing updated before the store was connected was ever ours to receive, unless asked for.
+    const fromMs =
+      since?.getTime() ?? Math.max(connectedAt.getTime(), (watermark?.getTime() ?? 0) - overlapMs);
+    // TikTok searches in whole seconds.
+    const ge = Math.floor(fromMs / 1000);
+    const lt = Math.floor((now().getTime() - safetyMarginMs) / 1000);
+    const context: CommandContext = {
+      eventStore,
+      now,
+      metadata: {
+        correlationId: `reconcile:${storeId}:${ge}-${lt}`,
+        actor: TIKTOK_RECONCILE_ACTOR,
+      },
+    };
+    const counts: Record<FoundTikTokOrderOutcome, number> = {
+      recorded: 0,
+      status_changed: 0,
+      unchanged: 0,
+    };
+    let pages = 0;
+    let found = 0;
+    let total: number | undefined;
+
+    const searchPage = async (pageToken: string | undefined): Promise<SearchOrdersPage> => {
+      for (let attempt = 1; ; attempt++) {
+        if (stop.aborted) throw interrupted();
+        try {
+          return await client.searchOrders({
+            shopCipher,
+            updateTimeGe: ge,
+            updateTimeLt: lt,
+            pageSize,
+            pageToken,
+          });
+        } catch (error) {
+          if (!(error instanceof TikTokApiError)) throw error;
+          const reason = `TikTok Shop API ${error.code}: ${error.message}`;
+          if (!error.retryable) {
+            throw new ReconcileError('TIKTOK_API', storeId, reason, { cause: error });
+          }
+          if (attempt >= backoff.maxAttempts) {
+            throw new ReconcileError(
+              'TIKTOK_API',
+              storeId,
+              `${reason} (gave up after ${attempt} attempts)`,
+              { cause: error },
+            );
+          }
+          const ceiling = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** (attempt - 1));
+          const delayMs = Math.round(ceiling * (0.5 + Math.random() / 2));
+          log.warn({ reason, attempt, delayMs }, 'TikTok Shop order search failed; retrying');
+          await sleep(delayMs, stop);
+        }
+      }
+    };
+
+    const apply = async (order: TikTokShopOrder): Promise<void> => {
+      let outcome: FoundTikTokOrderOutcome;
+      try {
+        outcome = await applyFoundTikTokOrder(context, {
+          storeId,
+          tiktokShopId: store.tiktokShopId,
+          order,
+        });
+      } catch (error) {
+        const reason =
+          error instanceof DomainError || error instanceof TikTokOrderIntakeError
+            ? `${error.code}: ${error.message}`
+            : error instanceof Error
+              ? error.message
+              : String(error);
+        throw new ReconcileError('APPLY_FAILED', storeId, `order ${order.orderId}: ${reason}`, {
+          cause: error,
+        });
+      }
+      counts[outcome] += 1;
+      if (outcome === 'recorded') metrics?.missing(1);
+      if (outcome === 'status_changed') metrics?.statusChanges(1);
+    };
+
+    /** A page's orders, `applyConcurrency` at a time; every one settles before a failure is reported. */
+    const applyPage = async (orders: readonly TikTokShopOrder[]): Promise<void> => {
+      let next = 0;
+      const slot = async () => {
+        while (next < orders.length) {
+          if (stop.aborted) throw interrupted();
+          await apply(orders[next++]!);
+        }
+      };
+      const results = await Promise.allSettled(
+        Array.from({ length: Math.min(applyConcurrency, orders.length) }, slot),
+      );
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    };
+
+    if (lt > ge) {
+      let pageToken: string | undefined;
+      do {
+        const page = await searchPage(pageToken);
+        pages += 1;
+        total ??= page.totalCount;
+        found += page.orders.length;
+        metrics?.found(page.orders.length);
+        await applyPage(page.orders);
+        onProgress?.({ storeId, pages, found, total });
+        pageToken = page.nextPageToken;
+      } while (pageToken !== undefined);
+    }
+    if (stop.aborted) throw interrupted();
+
+    // Every page is applied: only now may the watermark pass the window, and only when the
+    // window began at or before it (a --since after it leaves a stretch nobody searched).
+    const to = new Date(lt * 1000);
+    const covered = watermark === null || ge * 1000 <= watermark.getTime();
+    const newWatermark =
+      lt > ge && covered ? await advanceReconcileWatermark(db, storeId, to) : watermark;
+    metrics?.run('completed');
+    const result = {
+      outcome: 'completed' as const,
+      storeId,
+      from: new Date(ge * 1000),
+      to,
+      pages,
+      found,
+      recorded: counts.recorded,
+      statusChanges: counts.status_changed,
+      watermark: newWatermark,
+    };
+    log.info(
+      {
+        from: result.from,
+        to,
+        pages,
+        found,
+        recorded: result.recorded,
+        statusChanges: result.statusChanges,
+      },
+      'reconciled the store with TikTok Shop',
+    );
+    return result;
+  } catch (error) {
+    metrics?.run('failed');
+    throw error;
+  } finally {
+    await lock.release();
+  }
+}
