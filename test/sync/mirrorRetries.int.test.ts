@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CommandContext } from '../../src/commands/commandContext';
+import { updateOrderSettings } from '../../src/commands/storeCommands';
 import {
   recordTikTokCancellation,
   recordTikTokReturn,
   retryOrderSync,
 } from '../../src/commands/orderCommands';
-import type { PlatformMirroringFailed } from '../../src/domain/orderEvents';
+import type { OrderSynced, PlatformMirroringFailed } from '../../src/domain/orderEvents';
 import { mirroringStatusOf } from '../../src/domain/orderAfterSync';
 import { PlatformError, type PlatformPort } from '../../src/sync/platformPort';
 import type { MirrorReactor } from '../../src/sync/startMirrorReactor';
@@ -231,5 +232,35 @@ describe('a failing platform, on the fake Shopify', () => {
       'PlatformMirroringStarted',
       'PlatformMirrored',
     ]);
+  });
+
+  it('SYNC_ON_HOLD, the hold lost after the create: the next attempt finds the order and holds it', async () => {
+    const store = await connectTestStore(context, {});
+    await updateOrderSettings(context, {
+      storeId: store.storeId,
+      onHoldOrders: 'SYNC_ON_HOLD',
+      restockReturns: false,
+    });
+    await platform.stock(store, ['MUG-RED', 'CAP-BLUE']);
+    fake.inject({ kind: 'status', status: 503 }, { operation: 'HoldFulfillmentOrder' });
+    const { orderId, tiktokOrderId } = await placeOrder(context, store, {
+      fulfillmentType: 'FULFILLED_BY_SELLER',
+      status: 'ON_HOLD',
+    });
+    await untilSynced(process.eventStore, orderId);
+    const synced = (await orderEvents(process.eventStore, orderId)).find(
+      (e) => e.type === 'OrderSynced',
+    )!.data as OrderSynced['data'];
+    expect(synced).toMatchObject({ attempt: 2, alreadyOnPlatform: true });
+    const mutations = (name: string) =>
+      fake.requests
+        .filter((r) => r.shop === store.shopDomain && r.operationName === name)
+        .map((r) => r.outcome);
+    expect(mutations('CreateOrder')).toEqual(['ok']);
+    expect(mutations('HoldFulfillmentOrder')).toEqual(['fault', 'ok']);
+    expect(await shopifyLife(fake)(store, tiktokOrderId)).toMatchObject({
+      held: true,
+      paid: false,
+    });
   });
 });
