@@ -56,6 +56,7 @@ export async function mirrorOnPlatform(
   platform: PlatformPort,
   order: PlatformOrderRef,
   request: MirroringRequest,
+  { cancelled }: { cancelled: boolean },
 ): Promise<PlatformAnswer> {
   switch (request.type) {
     case 'PlatformCancellationRequested': {
@@ -101,6 +102,10 @@ export async function mirrorOnPlatform(
       // Released first, then paid: a crash between the two leaves the order
       // unheld but pending, and the next attempt's markPaid finishes it.
       const released = await platform.releaseHold(order);
+      // A release started before TikTok cancelled the order (then cut short
+      // by a crash) is finished, but a cancelled order is never marked paid.
+      if (cancelled)
+        return { alreadyOnPlatform: released.kind === 'alreadyReleased', platformReference: null };
       const paid = await platform.markPaid(order);
       return {
         alreadyOnPlatform: released.kind === 'alreadyReleased' && paid.kind === 'alreadyPaid',

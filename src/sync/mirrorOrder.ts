@@ -97,6 +97,7 @@ export async function mirrorOrder(
         platformOrderId: order.platformOrderId!,
       },
       mirroring.request,
+      { cancelled: order.afterSync.mirrorings.some((m) => m.kind === 'CANCEL_ORDER') },
     );
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
