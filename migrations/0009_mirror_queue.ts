@@ -3,13 +3,16 @@ import { type Kysely, sql } from 'kysely';
 /**
  * The mirroring reactor's queue: one row per mirroring due (requested, not
  * mirrored, not finally failed), written only by its checkpointed
- * subscription, with the checkpoint, in one transaction.
+ * subscription, with the checkpoint, in one transaction. `sequence` is the
+ * mirroring's place among the order's requests: an order's mirrorings reach
+ * the platform in the order TikTok's facts were recorded.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE mirror_queue (
       order_id text NOT NULL,
       key text NOT NULL,
+      sequence integer NOT NULL,
       store_id text NOT NULL,
       due_at timestamptz NOT NULL,
       requested_at timestamptz NOT NULL,

@@ -33,7 +33,7 @@ export interface MirrorWorker {
 
 /**
  * Takes due mirrorings from mirror_queue, a bounded number at once and never
- * two of one order at once (each attempt appends to the order's stream), and
+ * two of one order at once (readQueuedMirrorings: each order's first), and
  * sleeps until the next one is due or a wake-up comes. As the sync worker
  * does, it leaves an order alone after an attempt until the queue's
  * subscription has read past the attempt's own events.
@@ -175,8 +175,6 @@ export function createMirrorWorker(options: MirrorWorkerOptions): MirrorWorker {
       const dueInMs = mirroring.dueAt.getTime() - now;
       if (dueInMs > 0) return Math.min(dueInMs, safetyPollMs);
       if (stopped || signal.aborted) break;
-      // Two due mirrorings of one order: the second waits for the first.
-      if (inFlight.has(mirroring.orderId)) continue;
       launch(mirroring);
     }
     return safetyPollMs;

@@ -16,6 +16,8 @@ export const MIRROR_QUEUE_EVENT_TYPES = [
 export interface MirrorQueueRow {
   orderId: string;
   key: string;
+  /** Its place among the order's mirrorings, in the order requested. */
+  sequence: number;
   storeId: string;
   /** Now (requested, retried, or cut short by a crash) or a retry's time. */
   dueAt: string;
@@ -31,10 +33,12 @@ export interface MirrorQueueRow {
  */
 export function mirrorQueueRows(order: Order): MirrorQueueRow[] {
   return order.afterSync.mirrorings
-    .filter((m) => m.status === 'PENDING')
-    .map((m) => ({
+    .map((m, sequence) => ({ m, sequence }))
+    .filter(({ m }) => m.status === 'PENDING')
+    .map(({ m, sequence }) => ({
       orderId: order.orderId,
       key: m.key,
+      sequence,
       storeId: order.storeId,
       dueAt: m.nextAttemptAt ?? m.requestedAt,
       requestedAt: m.requestedAt,

@@ -7,27 +7,27 @@ export interface QueuedMirroring {
   dueAt: Date;
 }
 
-/** Names a queued mirroring for the worker's books. */
-export const mirroringId = (m: { orderId: string; key: string }): string => `${m.orderId} ${m.key}`;
-
 /**
- * The queue's first mirrorings by due time, due or not yet, leaving out
- * those the worker is busy with and every other of their orders: one
- * attempt at a time per order, as each appends to the order's stream.
+ * Each order's first queued mirroring (in the order requested), by due time,
+ * due or not yet, leaving out the orders the worker is busy with. One at a
+ * time per order and in order: each appends to the order's stream, and a
+ * later one may depend on an earlier one's effect (lines refunded before the
+ * whole order is cancelled, a hold released before it is cancelled).
  */
 export async function readQueuedMirrorings(
   db: Kysely<Database>,
   { limit, excludingOrders }: { limit: number; excludingOrders: readonly string[] },
 ): Promise<QueuedMirroring[]> {
-  const rows = await db
+  const firsts = db
     .selectFrom('mirror_queue')
+    .distinctOn('order_id')
     .select(['order_id', 'key', 'due_at'])
     .$if(excludingOrders.length > 0, (query) =>
       query.where(sql<SqlBool>`order_id <> ALL(${[...excludingOrders]}::text[])`),
     )
-    .orderBy('due_at')
-    .orderBy('requested_at')
-    .limit(limit)
-    .execute();
+    .orderBy('order_id')
+    .orderBy('sequence')
+    .as('firsts');
+  const rows = await db.selectFrom(firsts).selectAll().orderBy('due_at').limit(limit).execute();
   return rows.map((row) => ({ orderId: row.order_id, key: row.key, dueAt: row.due_at }));
 }

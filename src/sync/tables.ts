@@ -26,6 +26,8 @@ export interface MirrorQueueTable {
   order_id: string;
   /** The mirroring's key (afterSyncVocabulary.ts). */
   key: string;
+  /** Its place among the order's mirrorings, in the order requested: only the first is taken. */
+  sequence: number;
   store_id: string;
   due_at: ColumnType<Date, Date | string, Date | string>;
   requested_at: ColumnType<Date, Date | string, Date | string>;

@@ -263,4 +263,33 @@ describe('a failing platform, on the fake Shopify', () => {
       paid: false,
     });
   });
+
+  it("an order's mirrorings in the order recorded: a cancellation waits for the lines refund being retried before it", async () => {
+    const { store, orderId, tiktokOrderId } = await syncedOrder();
+    fake.inject({ kind: 'status', status: 503 }, { times: 2, operation: 'CreateRefund' });
+    await recordTikTokCancellation(context, {
+      storeId: store.storeId,
+      tiktokOrderId,
+      cancellationId: 'C-FIRST',
+      lines: [{ line: 1, quantity: 1 }],
+      reason: 'Out of stock',
+      initiator: 'SELLER',
+      cancelledAt: new Date().toISOString(),
+    });
+    await cancel(store, tiktokOrderId);
+    await untilMirrored(process, orderId);
+    const outcomes = (await orderEvents(process.eventStore, orderId))
+      .filter((e) => e.type === 'PlatformMirrored' || e.type === 'PlatformMirroringFailed')
+      .map((e) => [e.type, (e.data as { key: string }).key]);
+    expect(outcomes).toEqual([
+      ['PlatformMirroringFailed', 'cancel-lines:C-FIRST'],
+      ['PlatformMirroringFailed', 'cancel-lines:C-FIRST'],
+      ['PlatformMirrored', 'cancel-lines:C-FIRST'],
+      ['PlatformMirrored', 'cancel-order'],
+    ]);
+    expect(await shopifyLife(fake)(store, tiktokOrderId)).toMatchObject({
+      cancelled: true,
+      refunds: [{ key: 'cancel-lines:C-FIRST', amount: '9.90' }],
+    });
+  });
 });
