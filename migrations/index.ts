@@ -7,6 +7,7 @@ import * as m0005 from './0005_orders_json_columns';
 import * as m0006 from './0006_events_json_payload';
 import * as m0007 from './0007_sandbox_order_life';
 import * as m0008 from './0008_tiktok_reconcile_watermarks';
+import * as m0009 from './0009_mirror_queue';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_events_json_payload': m0006,
   '0007_sandbox_order_life': m0007,
   '0008_tiktok_reconcile_watermarks': m0008,
+  '0009_mirror_queue': m0009,
 };

@@ -1,5 +1,6 @@
 import type { ServiceParts } from '../main';
 import { platformFromConfig } from './platformFromConfig';
+import { startMirrorReactor } from './startMirrorReactor';
 import { type SyncReactorOptions, startSyncReactor } from './startSyncReactor';
 
 type Tuning = Omit<
@@ -7,10 +8,13 @@ type Tuning = Omit<
   'db' | 'databaseUrl' | 'eventStore' | 'platform' | 'log' | 'registry'
 >;
 
-/** The sync reactor in `serve`, on the platform the configuration names; stopped with the service. */
+/**
+ * The sync reactor and the mirroring reactor in `serve`, on the platform the
+ * configuration names, with the same SYNC_* tuning; stopped with the service.
+ */
 export function installSync(parts: ServiceParts, tuning: Tuning = {}): void {
   const { sync } = parts.config;
-  const reactor = startSyncReactor({
+  const options: SyncReactorOptions = {
     concurrency: sync.concurrency,
     retry: {
       maxAttempts: sync.maxAttempts,
@@ -24,6 +28,8 @@ export function installSync(parts: ServiceParts, tuning: Tuning = {}): void {
     platform: platformFromConfig(parts.config, parts.database.db, parts.log),
     log: parts.log,
     registry: parts.registry,
-  });
-  parts.onStop(() => reactor.stop());
+  };
+  const reactor = startSyncReactor(options);
+  const mirror = startMirrorReactor(options);
+  parts.onStop(() => Promise.all([reactor.stop(), mirror.stop()]).then(() => undefined));
 }

@@ -130,6 +130,7 @@ function platformOrder(order: Order, store: PlatformStore): CreatePlatformOrder 
     status: plan.platformOrderStatus,
     inventoryBehaviour: plan.inventoryBehaviour,
     tags: plan.tags,
+    ...(plan.onHold === true ? { onHold: true } : {}),
   };
 }
 
@@ -151,6 +152,13 @@ async function onPlatform(
       // Past this point another leader may already be attempting: do not create beside it.
       if (signal.aborted) return { kind: 'abandoned', attempt };
       created = await deps.platform.createOrder(platformOrder(order, target));
+    } else if (found !== null && !cancelled && order.syncPlan?.onHold === true) {
+      // SYNC_ON_HOLD: a crash (or a failed hold) may have come between the
+      // create and its hold; holding is idempotent, so hold it again.
+      await deps.platform.holdFulfillment({
+        store: target,
+        platformOrderId: found.platformOrderId,
+      });
     }
   } catch (error) {
     if (!(error instanceof PlatformError)) throw error;
