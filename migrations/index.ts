@@ -6,6 +6,7 @@ import * as m0004 from './0004_tiktok_webhooks';
 import * as m0005 from './0005_orders_json_columns';
 import * as m0006 from './0006_events_json_payload';
 import * as m0007 from './0007_sandbox_order_life';
+import * as m0010 from './0010_order_life_read_models';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_orders_json_columns': m0005,
   '0006_events_json_payload': m0006,
   '0007_sandbox_order_life': m0007,
+  '0010_order_life_read_models': m0010,
 };
