@@ -1,10 +1,14 @@
 import { mapTikTokOrder, type TikTokShopOrder } from './mapTikTokOrder';
+import { mapTikTokReturn, type TikTokShopReturn } from './mapTikTokReturn';
 import { parseJsonKeepingBigIntegers } from './parseJsonKeepingBigIntegers';
 import { signApiRequest } from './signApiRequest';
 import { TikTokApiError, type TikTokApiErrorCode } from './TikTokApiError';
 import { readTikTokId } from './tikTokScalars';
 
 export const GET_ORDER_DETAIL_PATH = '/order/202309/orders';
+export const SEARCH_RETURNS_PATH = '/return_refund/202309/returns/search';
+/** Returns of one order fit a page many times over; a page this size is all of them. */
+const RETURNS_PAGE_SIZE = 50;
 
 export interface TikTokShopClientOptions {
   /** e.g. https://open-api.tiktokglobalshop.com, or a fake's address in tests. */
@@ -20,6 +24,8 @@ export interface TikTokShopClientOptions {
 
 export interface TikTokShopClient {
   getOrderDetail(input: { orderId: string; shopCipher?: string }): Promise<TikTokShopOrder>;
+  /** Every return and refund of one order (Search Returns, 202309), following next_page_token. */
+  searchReturns(input: { orderId: string; shopCipher?: string }): Promise<TikTokShopReturn[]>;
 }
 
 // TikTok's own codes, from public copies of its common-errors page.
@@ -75,14 +81,18 @@ export function createTikTokShopClient({
 }: TikTokShopClientOptions): TikTokShopClient {
   const origin = baseUrl.replace(/\/+$/, '');
 
-  /** One signed GET; resolves to `data` of a `code: 0` answer, or throws TikTokApiError. */
-  async function signedGet(path: string, parameters: Record<string, string>): Promise<unknown> {
+  /** One signed call (a GET, or a POST of `body`); resolves to `data` of a `code: 0` answer, or throws TikTokApiError. */
+  async function signedRequest(
+    path: string,
+    parameters: Record<string, string>,
+    body?: string,
+  ): Promise<unknown> {
     const query: Record<string, string> = {
       ...parameters,
       app_key: appKey,
       timestamp: String(Math.floor(now() / 1000)),
     };
-    query.sign = signApiRequest({ path, query, appSecret });
+    query.sign = signApiRequest({ path, query, body, appSecret });
     const url = `${origin}${path}?${new URLSearchParams(query).toString()}`;
 
     let httpStatus: number;
@@ -91,8 +101,15 @@ export function createTikTokShopClient({
     // headers and then stalls still times out.
     const signal = AbortSignal.timeout(timeoutMs);
     try {
+      const headers: Record<string, string> = {
+        'x-tts-access-token': accessToken,
+        accept: 'application/json',
+      };
+      if (body !== undefined) headers['content-type'] = 'application/json';
       const response = await fetch(url, {
-        headers: { 'x-tts-access-token': accessToken, accept: 'application/json' },
+        method: body === undefined ? 'GET' : 'POST',
+        headers,
+        body,
         signal,
       });
       httpStatus = response.status;
@@ -101,13 +118,13 @@ export function createTikTokShopClient({
       throw transportError(error, signal.aborted, timeoutMs);
     }
 
-    let body: unknown;
+    let answer: unknown;
     try {
-      body = parseJsonKeepingBigIntegers(text);
+      answer = parseJsonKeepingBigIntegers(text);
     } catch {
-      body = undefined;
+      answer = undefined;
     }
-    const envelope = isObject(body) ? body : {};
+    const envelope = isObject(answer) ? answer : {};
     const tikTokCode = readCode(envelope.code);
     const message = typeof envelope.message === 'string' ? envelope.message : '';
     const requestId = typeof envelope.request_id === 'string' ? envelope.request_id : undefined;
@@ -152,7 +169,7 @@ export function createTikTokShopClient({
     async getOrderDetail({ orderId, shopCipher }) {
       const parameters: Record<string, string> = { ids: orderId };
       if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
-      const data = await signedGet(GET_ORDER_DETAIL_PATH, parameters);
+      const data = await signedRequest(GET_ORDER_DETAIL_PATH, parameters);
       const orders = isObject(data) && Array.isArray(data.orders) ? data.orders : undefined;
       if (orders === undefined) {
         throw new TikTokApiError(
@@ -169,6 +186,38 @@ export function createTikTokShopClient({
         throw new TikTokApiError('NOT_FOUND', `TikTok Shop has no order ${orderId} for this shop`);
       }
       return mapTikTokOrder(raw);
+    },
+
+    async searchReturns({ orderId, shopCipher }) {
+      const found: TikTokShopReturn[] = [];
+      let pageToken: string | undefined;
+      for (;;) {
+        const parameters: Record<string, string> = { page_size: String(RETURNS_PAGE_SIZE) };
+        if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
+        if (pageToken !== undefined) parameters.page_token = pageToken;
+        const data = await signedRequest(
+          SEARCH_RETURNS_PATH,
+          parameters,
+          JSON.stringify({ order_ids: [orderId] }),
+        );
+        const returns =
+          isObject(data) && Array.isArray(data.return_orders) ? data.return_orders : undefined;
+        if (returns === undefined) {
+          // An order without returns may come back with no list at all.
+          if (isObject(data) && data.return_orders === undefined) return found;
+          throw new TikTokApiError(
+            'UNEXPECTED_RESPONSE',
+            'Search Returns answered without data.return_orders',
+          );
+        }
+        for (const raw of returns) {
+          const mapped = mapTikTokReturn(raw);
+          if (mapped.orderId === orderId) found.push(mapped);
+        }
+        const next = isObject(data) ? data.next_page_token : undefined;
+        if (typeof next !== 'string' || next === '' || returns.length === 0) return found;
+        pageToken = next;
+      }
     },
   };
 }
