@@ -369,7 +369,9 @@ export function tikTokOrderJson(spec: FakeOrderSpec): Record<string, unknown> {
         original_price: item.originalPrice ?? item.salePrice,
         currency,
         display_status:
-          unitOfItem < (item.cancelledUnits ?? 0) ? 'CANCELLED' : (spec.status ?? 'AWAITING_SHIPMENT'),
+          unitOfItem < (item.cancelledUnits ?? 0)
+            ? 'CANCELLED'
+            : (spec.status ?? 'AWAITING_SHIPMENT'),
         package_id: '',
         is_gift: item.isGift ?? false,
       };
