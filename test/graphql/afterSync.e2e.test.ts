@@ -6,7 +6,9 @@ import {
   recordTikTokReturn,
   startPlatformMirroring,
 } from '../../src/commands/orderCommands';
+import { formatOrderHistory } from '../../src/cli/orderHistory';
 import { cancelLinesKey } from '../../src/domain/afterSyncVocabulary';
+import { orderStreamId } from '../../src/domain/eventCatalog';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   startGraphqlTestService,
@@ -165,6 +167,55 @@ describe('an order after sync, through the API', () => {
       },
       mirroringStatus: 'PENDING',
     });
+  });
+});
+
+describe('the history of an order after sync', () => {
+  it('explains each effect, with why each line is restocked or not (audit and Order.history)', async () => {
+    const tiktokOrderId = '7711000000000004';
+    const orderId = await syncedOrder(tiktokOrderId);
+    await recordTikTokCancellation(service.commands, {
+      storeId,
+      tiktokOrderId,
+      cancellationId: 'C-4',
+      lines: [{ line: 0, quantity: 1 }],
+      reason: 'Out of stock',
+      initiator: 'SELLER',
+      cancelledAt: '2026-11-28T11:00:00.000Z',
+    });
+    await recordTikTokReturn(service.commands, {
+      storeId,
+      tiktokOrderId,
+      returnId: 'R-4',
+      status: 'COMPLETED',
+      returnType: 'RETURN_AND_REFUND',
+      lines: [{ line: 1, quantity: 1 }],
+      amount: '5.00',
+      currency: 'USD',
+      changedAt: '2026-11-29T10:00:00.000Z',
+    });
+    const { events } = await service.parts.eventStore.readStream(orderStreamId(orderId));
+    const audit = formatOrderHistory(orderId, events);
+    expect(audit).toMatch(
+      /OrderLinesCancelled\s+lines cancelled on TikTok Shop by SELLER: 1 x MUG-RED \(line 0\); Out of stock \(cancellation C-4\)/,
+    );
+    expect(audit).toMatch(
+      /PlatformCancellationRequested lines to be cancelled on the platform, 12\.50 USD refunded \[cancel-lines:C-4\]: .+ Lines: 1 x MUG-RED \(line 0\) CANCEL: .+/,
+    );
+    expect(audit).toMatch(
+      /RETURN_AND_REFUND R-4 completed on TikTok Shop: 5\.00 USD for 1 x CAP \(line 1\)/,
+    );
+    expect(audit).toMatch(
+      /PlatformRefundRequested refund of 5\.00 USD to be recorded on the platform \[refund:R-4\].+Lines: 1 x CAP \(line 1\) NO_RESTOCK: .*restockReturns/,
+    );
+
+    const response = await service.query<{
+      order: { history: Array<{ type: string; data: { lines?: Array<{ why?: string }> } }> };
+    }>(`query($id: ID!) { order(id: $id) { history { type data } } }`, { id: orderId });
+    const history = response.body.data!.order.history;
+    const refund = history.find((e) => e.type === 'PlatformRefundRequested')!;
+    expect(refund.data.lines![0]!.why).toMatch(/restockReturns/);
+    expect(history.map((e) => e.type)).toEqual(events.map((e) => e.type));
   });
 });
 

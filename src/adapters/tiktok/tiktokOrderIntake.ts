@@ -13,7 +13,7 @@ import type { TikTokOrderStatus } from '../../domain/tiktokStatus';
 import type { EventStore } from '../../eventstore/createEventStore';
 import type { TikTokShopClient } from './createTikTokShopClient';
 import type { TikTokFulfillmentType, TikTokShopOrder } from './mapTikTokOrder';
-import { CANCELLATION_CHANGE_TYPE, RETURN_CHANGE_TYPE } from './parseWebhook';
+import { CANCELLATION_CHANGE_TYPE, type RETURN_CHANGE_TYPE } from './parseWebhook';
 import { recordCancellationFromDetail, recordReturnsFromSearch } from './recordAfterSyncFacts';
 import type { TikTokShopOrderStatus } from './tikTokShopOrderStatus';
 import { TikTokOrderIntakeError } from './tiktokOrderIntakeError';
