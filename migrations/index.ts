@@ -8,6 +8,7 @@ import * as m0006 from './0006_events_json_payload';
 import * as m0007 from './0007_sandbox_order_life';
 import * as m0008 from './0008_tiktok_reconcile_watermarks';
 import * as m0009 from './0009_mirror_queue';
+import * as m0010 from './0010_order_life_read_models';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_sandbox_order_life': m0007,
   '0008_tiktok_reconcile_watermarks': m0008,
   '0009_mirror_queue': m0009,
+  '0010_order_life_read_models': m0010,
 };

@@ -237,3 +237,17 @@ export function recordPlatformMirroringFailure(
     ['orderId'],
   );
 }
+
+/** The order folded from its stream, or null (what the intake reads to know what TikTok told already). */
+export async function loadOrder(
+  context: Pick<CommandContext, 'eventStore'>,
+  storeId: string,
+  tiktokOrderId: string,
+): Promise<OrderState> {
+  const { events } = await context.eventStore.readStream(
+    orderStreamId(orderIdFor(storeId, tiktokOrderId)),
+  );
+  let state = orderDecider.initialState();
+  for (const event of events) state = orderDecider.evolve(state, event as unknown as OrderEvent);
+  return state;
+}

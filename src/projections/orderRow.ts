@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
-import { NOTHING_AFTER_SYNC, type Order } from '../domain/orderState';
+import { mirroringStatusOf } from '../domain/orderAfterSync';
+import type { AfterSync, Order } from '../domain/orderState';
 import type {
   FulfillmentType,
   InventoryLocation,
@@ -8,11 +9,7 @@ import type {
   PlatformOrderStatus,
   SyncPlan,
 } from '../domain/orderVocabulary';
-import {
-  type EcommercePlatform,
-  type FbtSyncMode,
-  ORDER_SETTINGS_BEFORE_CHOICE,
-} from '../domain/storeVocabulary';
+import type { EcommercePlatform, FbtSyncMode, OnHoldOrders } from '../domain/storeVocabulary';
 import type { TikTokOrderStatus } from '../domain/tiktokStatus';
 import type { OrdersTable } from './tables';
 
@@ -50,13 +47,9 @@ export function orderFromRow(row: OrderRow): Order {
     totalAmount: row.total_amount,
     placedAt: row.placed_at.toISOString(),
     syncedAt: iso(row.synced_at),
-    // The orders table has no columns for the order settings and the
-    // after-sync facts yet (the API part of "the order's whole life" adds
-    // them): a row read back folds on from none, and no column it writes
-    // depends on them. Whatever reads them must store them first.
-    onHoldOrders: ORDER_SETTINGS_BEFORE_CHOICE.onHoldOrders,
-    restockReturns: ORDER_SETTINGS_BEFORE_CHOICE.restockReturns,
-    afterSync: NOTHING_AFTER_SYNC,
+    onHoldOrders: row.on_hold_orders as OnHoldOrders,
+    restockReturns: row.restock_returns,
+    afterSync: row.after_sync as AfterSync,
     updatedAt: row.updated_at.toISOString(),
   };
 }
@@ -104,6 +97,10 @@ export function orderToRecord(order: Order, version: number): OrderRecord {
     total_amount: order.totalAmount,
     placed_at: order.placedAt,
     synced_at: order.syncedAt,
+    on_hold_orders: order.onHoldOrders,
+    restock_returns: order.restockReturns,
+    after_sync: order.afterSync,
+    mirroring_status: mirroringStatusOf(order),
     updated_at: order.updatedAt,
     version,
   };
@@ -148,6 +145,10 @@ export const ORDER_RECORD_COLUMNS: ReadonlyArray<[keyof OrdersTable, string]> = 
   ['total_amount', 'numeric'],
   ['placed_at', 'timestamptz'],
   ['synced_at', 'timestamptz'],
+  ['on_hold_orders', 'text'],
+  ['restock_returns', 'boolean'],
+  ['after_sync', 'json'],
+  ['mirroring_status', 'text'],
   ['updated_at', 'timestamptz'],
   ['version', 'integer'],
 ];

@@ -1,11 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Store } from '../domain/storeDecider';
-import {
-  DEFAULT_ORDER_SETTINGS,
-  type EcommercePlatform,
-  type FbtSyncMode,
-  type Plan,
-} from '../domain/storeVocabulary';
+import type { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from '../domain/storeVocabulary';
 import type { StoresTable } from './tables';
 
 export type StoreRow = Selectable<StoresTable>;
@@ -24,10 +19,12 @@ export function storeFromRow(row: StoreRow): Store {
       updatedAt: row.fbt_updated_at?.toISOString() ?? null,
       updatedBy: row.fbt_updated_by,
     },
-    // The stores table has no columns for the order settings yet (the API
-    // part of "the order's whole life" adds them): a row read back folds on
-    // from the defaults, and nothing the table holds depends on them.
-    orderSettings: { ...DEFAULT_ORDER_SETTINGS, updatedAt: null, updatedBy: null },
+    orderSettings: {
+      onHoldOrders: row.on_hold_orders as OnHoldOrders,
+      restockReturns: row.restock_returns,
+      updatedAt: row.order_settings_updated_at?.toISOString() ?? null,
+      updatedBy: row.order_settings_updated_by,
+    },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -45,6 +42,11 @@ export function storeToRow(store: Store, version: number): StoreRow {
     fbt_order_tag: store.rules.orderTag,
     fbt_updated_at: store.rules.updatedAt === null ? null : new Date(store.rules.updatedAt),
     fbt_updated_by: store.rules.updatedBy,
+    on_hold_orders: store.orderSettings.onHoldOrders,
+    restock_returns: store.orderSettings.restockReturns,
+    order_settings_updated_at:
+      store.orderSettings.updatedAt === null ? null : new Date(store.orderSettings.updatedAt),
+    order_settings_updated_by: store.orderSettings.updatedBy,
     created_at: new Date(store.createdAt),
     updated_at: new Date(store.updatedAt),
     version,
@@ -62,6 +64,10 @@ export const STORE_RECORD_COLUMNS: ReadonlyArray<[keyof StoresTable, string]> = 
   ['fbt_order_tag', 'text'],
   ['fbt_updated_at', 'timestamptz'],
   ['fbt_updated_by', 'text'],
+  ['on_hold_orders', 'text'],
+  ['restock_returns', 'boolean'],
+  ['order_settings_updated_at', 'timestamptz'],
+  ['order_settings_updated_by', 'text'],
   ['created_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
   ['version', 'integer'],

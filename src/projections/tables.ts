@@ -33,6 +33,13 @@ export interface OrdersTable {
   total_amount: string;
   placed_at: Instant;
   synced_at: NullableInstant;
+  /** The settings the order was placed under (0010_order_life_read_models). */
+  on_hold_orders: string;
+  restock_returns: boolean;
+  /** The after-sync state as the domain folds it (AfterSync). */
+  after_sync: Json<unknown>;
+  /** NONE, PENDING, MIRRORED or FAILED (mirroringStatusOf), for the Orders filter. */
+  mirroring_status: string;
   updated_at: Instant;
   version: number;
 }
@@ -54,6 +61,10 @@ export interface StoresTable {
   fbt_order_tag: string | null;
   fbt_updated_at: NullableInstant;
   fbt_updated_by: string | null;
+  on_hold_orders: string;
+  restock_returns: boolean;
+  order_settings_updated_at: NullableInstant;
+  order_settings_updated_by: string | null;
   created_at: Instant;
   updated_at: Instant;
   version: number;

@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for the TikTok Shop Open API (there is no public sandbox).
  * It checks each request the way TikTok does (app key, timestamp window,
- * signature, access token) and serves Get Order Detail and Search Orders
- * (by update time, paged with opaque page tokens) in TikTok's shape.
+ * signature, access token) and serves Get Order Detail, Search Orders
+ * (by update time, paged with opaque page tokens) and Search Returns (202309)
+ * in TikTok's shape.
  *
  * The signature is recomputed here on its own, not with the adapter's
  * signApiRequest: a fake sharing the client's code would accept the client's
@@ -59,12 +60,15 @@ export interface FakeTikTokShop {
   addOrder(rawTikTokOrderJson: Record<string, unknown>): void;
   /** Search Orders requests that were answered with orders (code 0). */
   searchPagesServed(): number;
+  /** A return or refund in TikTok's shape (see tikTokReturnJson); one with the same return_id is replaced. */
+  addReturn(rawTikTokReturnJson: Record<string, unknown>): void;
   requests: RecordedTikTokRequest[];
   inject(fault: FakeTikTokShopFault): void;
   close(): Promise<void>;
 }
 
 const TIMESTAMP_WINDOW_SECONDS = 5 * 60;
+const SEARCH_RETURNS = '/return_refund/202309/returns/search';
 
 // TikTok's codes and messages, as public copies of its documentation show them.
 const INVALID_PARAMETER = 36009004;
@@ -116,6 +120,7 @@ export async function startFakeTikTokShop({
   now = () => Date.now(),
 }: FakeTikTokShopOptions): Promise<FakeTikTokShop> {
   const orders = new Map<string, Record<string, unknown>>();
+  const returns = new Map<string, Record<string, unknown>>();
   const faults: Array<{ fault: FakeTikTokShopFault; remaining: number; after: number }> = [];
   const requests: RecordedTikTokRequest[] = [];
   const pageTokens = new Map<string, { window: string; offset: number }>();
@@ -272,6 +277,21 @@ export async function startFakeTikTokShop({
     return data;
   }
 
+  function searchReturns(body: string): unknown {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body === '' ? '{}' : body);
+    } catch {
+      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. The body is not JSON.');
+    }
+    const orderIds = (parsed as { order_ids?: unknown }).order_ids;
+    if (!Array.isArray(orderIds) || orderIds.some((id) => typeof id !== 'string'))
+      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `order_ids` must be strings.');
+    const wanted = new Set(orderIds as string[]);
+    const found = [...returns.values()].filter((r) => wanted.has(r.order_id as string));
+    return { return_orders: found, total_count: found.length, next_page_token: '' };
+  }
+
   function answer(
     response: ServerResponse,
     recorded: RecordedTikTokRequest,
@@ -328,13 +348,21 @@ export async function startFakeTikTokShop({
     }
 
     try {
-      const route = `${request.method} ${url.pathname}`;
-      if (route !== `GET ${DETAIL_PATH}` && route !== `POST ${SEARCH_PATH}`) {
+      const route = `${request.method ?? 'GET'} ${url.pathname}`;
+      if (
+        route !== `GET ${DETAIL_PATH}` &&
+        route !== `POST ${SEARCH_PATH}` &&
+        route !== `POST ${SEARCH_RETURNS}`
+      ) {
         throw new Refusal(404, PATH_NOT_FOUND, 'Invalid path. The requested path does not exist.');
       }
       checkCredentials(url.pathname, query, request.headers, body);
       const data =
-        route === `GET ${DETAIL_PATH}` ? getOrderDetail(query) : searchOrders(query, body);
+        route === `GET ${DETAIL_PATH}`
+          ? getOrderDetail(query)
+          : route === `POST ${SEARCH_PATH}`
+            ? searchOrders(query, body)
+            : searchReturns(body);
       answer(response, recorded, 200, 0, 'Success', data);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
@@ -361,6 +389,11 @@ export async function startFakeTikTokShop({
       orders.set(id, raw);
     },
     searchPagesServed: () => searchPages,
+    addReturn(raw) {
+      const id = raw.return_id;
+      if (typeof id !== 'string') throw new Error('a TikTok return id is a string');
+      returns.set(id, raw);
+    },
     requests,
     inject(fault) {
       faults.push({ fault, remaining: fault.times ?? 1, after: fault.after ?? 0 });
@@ -385,6 +418,8 @@ export interface FakeOrderItem {
   originalPrice?: string;
   quantity: number;
   isGift?: boolean;
+  /** The first this many units show display_status CANCELLED (a line cancellation). */
+  cancelledUnits?: number;
 }
 
 export interface FakeOrderSpec {
@@ -396,6 +431,9 @@ export interface FakeOrderSpec {
   updateTime?: number;
   currency?: string;
   items: FakeOrderItem[];
+  cancelReason?: string;
+  /** BUYER, SELLER, SYSTEM, ... as TikTok sends it. */
+  cancellationInitiator?: string;
 }
 
 /** Adds decimal strings without floats: "19.99" + "0.01" is "20.00", exactly. */
@@ -419,7 +457,7 @@ export function tikTokOrderJson(spec: FakeOrderSpec): Record<string, unknown> {
   const createTime = spec.createTime ?? 1706000000;
   let unitNumber = 0;
   const lineItems = spec.items.flatMap((item, itemIndex) =>
-    Array.from({ length: item.quantity }, () => {
+    Array.from({ length: item.quantity }, (_, unitOfItem) => {
       unitNumber += 1;
       return {
         id: `${spec.id.slice(0, 10)}${String(unitNumber).padStart(9, '0')}`,
@@ -431,7 +469,10 @@ export function tikTokOrderJson(spec: FakeOrderSpec): Record<string, unknown> {
         sale_price: item.salePrice,
         original_price: item.originalPrice ?? item.salePrice,
         currency,
-        display_status: spec.status ?? 'AWAITING_SHIPMENT',
+        display_status:
+          unitOfItem < (item.cancelledUnits ?? 0)
+            ? 'CANCELLED'
+            : (spec.status ?? 'AWAITING_SHIPMENT'),
         package_id: '',
         is_gift: item.isGift ?? false,
       };
@@ -452,5 +493,56 @@ export function tikTokOrderJson(spec: FakeOrderSpec): Record<string, unknown> {
       total_amount: total,
     },
     line_items: lineItems,
+    ...(spec.cancelReason === undefined ? {} : { cancel_reason: spec.cancelReason }),
+    ...(spec.cancellationInitiator === undefined
+      ? {}
+      : { cancellation_initiator: spec.cancellationInitiator }),
+  };
+}
+
+export interface FakeReturnSpec {
+  returnId: string;
+  orderId: string;
+  /** e.g. RETURN_OR_REFUND_REQUEST_PENDING, RETURN_OR_REFUND_REQUEST_COMPLETE, ..._REJECT, ..._CANCEL. */
+  status: string;
+  /** REFUND, RETURN_AND_REFUND or REPLACEMENT. */
+  returnType?: string;
+  refundTotal: string;
+  currency?: string;
+  /** TikTok's ids of the returned units (order_line_item_id: an order's line_items[].id). */
+  unitIds: string[];
+  /** Seconds since the epoch. */
+  updateTime?: number;
+}
+
+/** A return as Search Returns (202309) lists it in data.return_orders. */
+export function tikTokReturnJson(spec: FakeReturnSpec): Record<string, unknown> {
+  const currency = spec.currency ?? 'USD';
+  const updateTime = spec.updateTime ?? 1706003600;
+  return {
+    return_id: spec.returnId,
+    order_id: spec.orderId,
+    return_status: spec.status,
+    return_type: spec.returnType ?? 'REFUND',
+    role: 'BUYER',
+    return_reason: 'ecom_order_delivered_refund_and_return_reason_damaged',
+    return_reason_text: 'Damaged',
+    create_time: updateTime - 600,
+    update_time: updateTime,
+    refund_amount: {
+      currency,
+      refund_total: spec.refundTotal,
+      refund_subtotal: spec.refundTotal,
+      refund_shipping_fee: '0.00',
+      refund_tax: '0.00',
+    },
+    return_line_items: spec.unitIds.map((id, index) => ({
+      return_line_item_id: `${spec.returnId}${String(index + 1).padStart(3, '0')}`,
+      order_line_item_id: id,
+      sku_id: '',
+      seller_sku: '',
+      product_name: 'Product',
+      refund_amount: { currency, refund_total: '0.00' },
+    })),
   };
 }

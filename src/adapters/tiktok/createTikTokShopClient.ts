@@ -1,4 +1,5 @@
 import { mapTikTokOrder, type TikTokShopOrder } from './mapTikTokOrder';
+import { mapTikTokReturn, type TikTokShopReturn } from './mapTikTokReturn';
 import { parseJsonKeepingBigIntegers } from './parseJsonKeepingBigIntegers';
 import { signApiRequest } from './signApiRequest';
 import { TikTokApiError, type TikTokApiErrorCode } from './TikTokApiError';
@@ -8,6 +9,9 @@ export const GET_ORDER_DETAIL_PATH = '/order/202309/orders';
 export const SEARCH_ORDERS_PATH = '/order/202309/orders/search';
 /** Search Orders takes 1 to 100 orders a page. */
 export const MAX_SEARCH_PAGE_SIZE = 100;
+export const SEARCH_RETURNS_PATH = '/return_refund/202309/returns/search';
+/** Returns of one order fit a page many times over; a page this size is all of them. */
+const RETURNS_PAGE_SIZE = 50;
 
 export interface TikTokShopClientOptions {
   /** e.g. https://open-api.tiktokglobalshop.com, or a fake's address in tests. */
@@ -44,6 +48,8 @@ export interface TikTokShopClient {
   getOrderDetail(input: { orderId: string; shopCipher?: string }): Promise<TikTokShopOrder>;
   /** One page of Search Orders (202309), oldest update first. */
   searchOrders(input: SearchOrdersInput): Promise<SearchOrdersPage>;
+  /** Every return and refund of one order (Search Returns, 202309), following next_page_token. */
+  searchReturns(input: { orderId: string; shopCipher?: string }): Promise<TikTokShopReturn[]>;
 }
 
 // TikTok's own codes, from public copies of its common-errors page.
@@ -140,13 +146,13 @@ export function createTikTokShopClient({
       throw transportError(error, signal.aborted, timeoutMs);
     }
 
-    let body: unknown;
+    let answer: unknown;
     try {
-      body = parseJsonKeepingBigIntegers(text);
+      answer = parseJsonKeepingBigIntegers(text);
     } catch {
-      body = undefined;
+      answer = undefined;
     }
-    const envelope = isObject(body) ? body : {};
+    const envelope = isObject(answer) ? answer : {};
     const tikTokCode = readInteger(envelope.code);
     const message = typeof envelope.message === 'string' ? envelope.message : '';
     const requestId = typeof envelope.request_id === 'string' ? envelope.request_id : undefined;
@@ -249,6 +255,34 @@ export function createTikTokShopClient({
         nextPageToken: typeof next === 'string' && next !== '' ? next : undefined,
         totalCount: total !== undefined && total >= 0 ? total : undefined,
       };
+    },
+
+    async searchReturns({ orderId, shopCipher }) {
+      const found: TikTokShopReturn[] = [];
+      let pageToken: string | undefined;
+      for (;;) {
+        const parameters: Record<string, string> = { page_size: String(RETURNS_PAGE_SIZE) };
+        if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
+        if (pageToken !== undefined) parameters.page_token = pageToken;
+        const data = await signedRequest(SEARCH_RETURNS_PATH, parameters, { order_ids: [orderId] });
+        const returns =
+          isObject(data) && Array.isArray(data.return_orders) ? data.return_orders : undefined;
+        if (returns === undefined) {
+          // An order without returns may come back with no list at all.
+          if (isObject(data) && data.return_orders === undefined) return found;
+          throw new TikTokApiError(
+            'UNEXPECTED_RESPONSE',
+            'Search Returns answered without data.return_orders',
+          );
+        }
+        for (const raw of returns) {
+          const mapped = mapTikTokReturn(raw);
+          if (mapped.orderId === orderId) found.push(mapped);
+        }
+        const next = isObject(data) ? data.next_page_token : undefined;
+        if (typeof next !== 'string' || next === '' || returns.length === 0) return found;
+        pageToken = next;
+      }
     },
   };
 }

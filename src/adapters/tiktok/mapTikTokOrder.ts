@@ -16,6 +16,16 @@ export interface TikTokShopOrderLine {
   unitPrice: string;
 }
 
+/** One unit of a TikTok line item, named by TikTok's id, and the line of ours it belongs to. */
+export interface TikTokShopOrderUnit {
+  /** TikTok's line item id (a return names units by it: order_line_item_id). */
+  unitId: string;
+  /** Its line's index in lineItems. */
+  line: number;
+  /** TikTok's display_status of the unit (CANCELLED when this unit was cancelled); null when absent. */
+  displayStatus: string | null;
+}
+
 export interface TikTokShopOrder {
   orderId: string;
   shopId?: string;
@@ -29,6 +39,12 @@ export interface TikTokShopOrder {
   placedAt: string;
   /** ISO-8601, from update_time. */
   updatedAt: string;
+  /** Every unit, in TikTok's order. */
+  units: TikTokShopOrderUnit[];
+  /** cancel_reason, when TikTok cancelled the order or some of its units. */
+  cancelReason: string | null;
+  /** cancellation_initiator (BUYER, SELLER, SYSTEM, ...), as TikTok sent it. */
+  cancellationInitiator: string | null;
 }
 
 const FULFILLMENT_TYPES: Readonly<Record<string, TikTokFulfillmentType>> = {
@@ -81,7 +97,7 @@ export function mapTikTokOrder(raw: unknown): TikTokShopOrder {
   if (!Array.isArray(raw.line_items) || raw.line_items.length === 0) {
     throw about('has no line_items');
   }
-  const lineItems = groupUnitsIntoLines(raw.line_items, about);
+  const { lineItems, units } = groupUnitsIntoLines(raw.line_items, about);
 
   const payment = isObject(raw.payment) ? raw.payment : {};
   const firstItem: unknown = raw.line_items[0];
@@ -98,6 +114,9 @@ export function mapTikTokOrder(raw: unknown): TikTokShopOrder {
     currency,
     placedAt: placedAt.value,
     updatedAt: updatedAt.value,
+    units,
+    cancelReason: nonEmptyString(raw.cancel_reason) ?? null,
+    cancellationInitiator: nonEmptyString(raw.cancellation_initiator) ?? null,
   };
   if (payment.total_amount !== undefined) {
     if (!isDecimalString(payment.total_amount))
@@ -119,11 +138,13 @@ export function mapTikTokOrder(raw: unknown): TikTokShopOrder {
  * invent a price nobody paid. Lines keep the order of their first unit.
  */
 function groupUnitsIntoLines(
-  units: unknown[],
+  rawUnits: unknown[],
   about: (what: string) => TikTokApiError,
-): TikTokShopOrderLine[] {
+): { lineItems: TikTokShopOrderLine[]; units: TikTokShopOrderUnit[] } {
   const lines = new Map<string, TikTokShopOrderLine>();
-  units.forEach((unit, index) => {
+  const indexes = new Map<string, number>();
+  const units: TikTokShopOrderUnit[] = [];
+  rawUnits.forEach((unit, index) => {
     if (!isObject(unit)) throw about(`line_items[${index}] is not an object`);
     // seller_sku comes back as "" when the seller never set one.
     const sku = nonEmptyString(unit.seller_sku) ?? readTikTokIdOrUndefined(unit.sku_id);
@@ -135,12 +156,18 @@ function groupUnitsIntoLines(
     const line = lines.get(key);
     if (line === undefined) {
       const title = typeof unit.product_name === 'string' ? unit.product_name : null;
+      indexes.set(key, lines.size);
       lines.set(key, { sku, title, quantity: 1, unitPrice: unit.sale_price });
     } else {
       line.quantity += 1;
     }
+    units.push({
+      unitId: readTikTokIdOrUndefined(unit.id) ?? `#${index}`,
+      line: indexes.get(key)!,
+      displayStatus: nonEmptyString(unit.display_status)?.toUpperCase() ?? null,
+    });
   });
-  return [...lines.values()];
+  return { lineItems: [...lines.values()], units };
 }
 
 function readTikTokIdOrUndefined(value: unknown): string | undefined {

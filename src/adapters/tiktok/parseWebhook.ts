@@ -5,6 +5,10 @@ import {
 } from './tikTokShopOrderStatus';
 
 export const ORDER_STATUS_CHANGE_TYPE = 1;
+/** Cancellation status change: a whole-order or line cancellation (data.order_id, cancel_id, ...). */
+export const CANCELLATION_CHANGE_TYPE = 11;
+/** Return status change: a return or refund of an order (data.order_id, return_id, return_status, ...). */
+export const RETURN_CHANGE_TYPE = 12;
 
 export interface TikTokOrderStatusChange {
   kind: 'orderStatusChange';
@@ -19,6 +23,23 @@ export interface TikTokOrderStatusChange {
   isOnHold: boolean;
 }
 
+/**
+ * A cancellation (type 11) or return (type 12) of an order changed. The
+ * webhook only names it: the intake reads the facts from Get Order Detail or
+ * Search Returns, so that every delivery, in any order, records the same.
+ */
+export interface TikTokOrderFactChange {
+  kind: 'orderFactChange';
+  type: typeof CANCELLATION_CHANGE_TYPE | typeof RETURN_CHANGE_TYPE;
+  notificationId: string;
+  shopId: string;
+  orderId: string;
+  /** The cancellation's or return's status as the webhook says it, for operators; '' when absent. */
+  factStatus: string;
+  /** ISO-8601, from `update_time` (or the notification's timestamp). */
+  updateTime: string;
+}
+
 /** Any other type, known or not: acknowledged with 200 and otherwise ignored. */
 export interface IgnoredTikTokNotification {
   kind: 'ignored';
@@ -28,7 +49,8 @@ export interface IgnoredTikTokNotification {
   type: number;
 }
 
-export type TikTokShopNotification = TikTokOrderStatusChange | IgnoredTikTokNotification;
+export type TikTokShopNotification =
+  TikTokOrderStatusChange | TikTokOrderFactChange | IgnoredTikTokNotification;
 
 export type TikTokWebhookRejectionCode =
   'NOT_AN_OBJECT' | 'MISSING_FIELD' | 'INVALID_FIELD' | 'UNKNOWN_ORDER_STATUS';
@@ -85,6 +107,9 @@ export function parseWebhook(body: unknown): ParsedTikTokWebhook {
     return fieldProblem('tts_notification_id', body.tts_notification_id, notificationId.problem);
   }
 
+  if (type === CANCELLATION_CHANGE_TYPE || type === RETURN_CHANGE_TYPE) {
+    return parseFactChange(body, notificationId.value, type);
+  }
   if (type !== ORDER_STATUS_CHANGE_TYPE) {
     if (body.shop_id === undefined || body.shop_id === null) {
       return ignored(notificationId.value, null, type);
@@ -143,4 +168,34 @@ export function parseWebhook(body: unknown): ParsedTikTokWebhook {
 
 function ignored(notificationId: string, shopId: string | null, type: number): ParsedTikTokWebhook {
   return { ok: true, notification: { kind: 'ignored', notificationId, shopId, type } };
+}
+
+function parseFactChange(
+  body: JsonObject,
+  notificationId: string,
+  type: typeof CANCELLATION_CHANGE_TYPE | typeof RETURN_CHANGE_TYPE,
+): ParsedTikTokWebhook {
+  const shopId = readTikTokId(body.shop_id);
+  if (!shopId.ok) return fieldProblem('shop_id', body.shop_id, shopId.problem);
+  const data = body.data;
+  if (!isObject(data)) return fieldProblem('data', data, 'is not an object');
+  const orderId = readTikTokId(data.order_id);
+  if (!orderId.ok) return fieldProblem('data.order_id', data.order_id, orderId.problem);
+  const updateField = data.update_time === undefined ? 'timestamp' : 'data.update_time';
+  const updateValue = data.update_time === undefined ? body.timestamp : data.update_time;
+  const updateTime = readTikTokSeconds(updateValue);
+  if (!updateTime.ok) return fieldProblem(updateField, updateValue, updateTime.problem);
+  const status = type === RETURN_CHANGE_TYPE ? data.return_status : data.cancellation_status;
+  return {
+    ok: true,
+    notification: {
+      kind: 'orderFactChange',
+      type,
+      notificationId,
+      shopId: shopId.value,
+      orderId: orderId.value,
+      factStatus: typeof status === 'string' ? status.slice(0, 100) : '',
+      updateTime: updateTime.value,
+    },
+  };
 }

@@ -1,12 +1,20 @@
 import type { CommandContext } from '../../commands/commandContext';
 import type { CommandMetadata } from '../../commands/handleCommand';
-import { recordTikTokOrder, recordTikTokOrderStatus } from '../../commands/orderCommands';
+import {
+  loadOrder,
+  recordTikTokOrder,
+  recordTikTokOrderStatus,
+} from '../../commands/orderCommands';
 import { DomainError } from '../../domain/domainError';
+import { needsCancellationDetails } from '../../domain/orderAfterSync';
+import type { Order } from '../../domain/orderState';
 import type { FulfillmentType } from '../../domain/orderVocabulary';
 import type { TikTokOrderStatus } from '../../domain/tiktokStatus';
 import type { EventStore } from '../../eventstore/createEventStore';
 import type { TikTokShopClient } from './createTikTokShopClient';
 import type { TikTokFulfillmentType, TikTokShopOrder } from './mapTikTokOrder';
+import { CANCELLATION_CHANGE_TYPE, type RETURN_CHANGE_TYPE } from './parseWebhook';
+import { recordCancellationFromDetail, recordReturnsFromSearch } from './recordAfterSyncFacts';
 import type { TikTokShopOrderStatus } from './tikTokShopOrderStatus';
 import { TikTokOrderIntakeError } from './tiktokOrderIntakeError';
 
@@ -24,18 +32,34 @@ export interface TikTokOrderStatusNotice {
   changedAt: string;
 }
 
+/** A verified cancellation (type 11) or return (type 12) notification, as the inbox keeps it. */
+export interface TikTokOrderFactNotice {
+  notificationId: string;
+  type: typeof CANCELLATION_CHANGE_TYPE | typeof RETURN_CHANGE_TYPE;
+  storeId: string;
+  tiktokShopId: string;
+  tiktokOrderId: string;
+}
+
 /**
  * status_recorded: the order was known, its status applied (or ignored as a
  * duplicate or stale); order_recorded: it was fetched from TikTok Shop and
- * recorded; unknown_order: not known, and fetching was not allowed.
+ * recorded; facts_recorded: its cancellation or returns were read from
+ * TikTok Shop and recorded (each once, whatever the deliveries);
+ * unknown_order: not known, and fetching was not allowed; needs_api: the
+ * status was recorded but TikTok Shop must be asked for more (a
+ * cancellation's reason), which was not allowed.
  */
-export type TikTokOrderIntakeResult = 'status_recorded' | 'order_recorded' | 'unknown_order';
+export type TikTokOrderIntakeResult =
+  'status_recorded' | 'order_recorded' | 'facts_recorded' | 'unknown_order' | 'needs_api';
 
 export interface TikTokOrderIntake {
   apply(
     notice: TikTokOrderStatusNotice,
     options: { fetchUnknownOrder: boolean },
   ): Promise<TikTokOrderIntakeResult>;
+  /** Always asks TikTok Shop (Get Order Detail, Search Returns): call it where that may wait. */
+  applyFact(notice: TikTokOrderFactNotice): Promise<TikTokOrderIntakeResult>;
 }
 
 export interface TikTokOrderIntakeOptions {
@@ -74,44 +98,88 @@ export function createTikTokOrderIntake({
   client,
   now = () => new Date(),
 }: TikTokOrderIntakeOptions): TikTokOrderIntake {
+  const contextOf = (notificationId: string): CommandContext => {
+    const metadata: CommandMetadata = {
+      correlationId: notificationId,
+      actor: TIKTOK_WEBHOOK_ACTOR,
+    };
+    return { eventStore, now, metadata };
+  };
+  const apiClient = (tiktokOrderId: string, why: string): TikTokShopClient => {
+    if (client === null) {
+      throw new TikTokOrderIntakeError(
+        'NO_API_CLIENT',
+        `order ${tiktokOrderId} ${why}: TIKTOK_ACCESS_TOKEN is not set`,
+      );
+    }
+    return client;
+  };
+  const fetchDetail = async (
+    api: TikTokShopClient,
+    notice: { tiktokOrderId: string; tiktokShopId: string },
+  ): Promise<TikTokShopOrder> => {
+    const order = await api.getOrderDetail({ orderId: notice.tiktokOrderId });
+    if (order.shopId !== undefined && order.shopId !== notice.tiktokShopId) {
+      throw new TikTokOrderIntakeError(
+        'SHOP_MISMATCH',
+        `TikTok Shop returned order ${order.orderId} of shop ${order.shopId}, not of shop ${notice.tiktokShopId}`,
+      );
+    }
+    return order;
+  };
   return {
     async apply(notice, { fetchUnknownOrder }) {
-      const metadata: CommandMetadata = {
-        correlationId: notice.notificationId,
-        actor: TIKTOK_WEBHOOK_ACTOR,
-      };
-      const context: CommandContext = { eventStore, now, metadata };
-      const status = { storeId: notice.storeId, tiktokOrderId: notice.tiktokOrderId };
+      const context = contextOf(notice.notificationId);
+      const ids = { storeId: notice.storeId, tiktokOrderId: notice.tiktokOrderId };
       const recordStatus = () =>
         recordTikTokOrderStatus(context, {
-          ...status,
+          ...ids,
           status: DOMAIN_STATUS[notice.status],
           changedAt: notice.changedAt,
         });
+      let known: Order | null = null;
       try {
-        await recordStatus();
-        return 'status_recorded';
+        known = (await recordStatus()).state;
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'NOT_FOUND')) throw error;
       }
+      if (known !== null) {
+        // A synced order TikTok cancelled: the status carries no reason, Get Order Detail does.
+        if (!needsCancellationDetails(known) || client === null) return 'status_recorded';
+        if (!fetchUnknownOrder) return 'needs_api';
+        const detail = await fetchDetail(client, notice);
+        await recordCancellationFromDetail(context, ids, detail, known);
+        return 'status_recorded';
+      }
       if (!fetchUnknownOrder) return 'unknown_order';
-      if (client === null) {
-        throw new TikTokOrderIntakeError(
-          'NO_API_CLIENT',
-          `order ${notice.tiktokOrderId} is new and cannot be fetched: TIKTOK_ACCESS_TOKEN is not set`,
-        );
-      }
 
-      const order = await client.getOrderDetail({ orderId: notice.tiktokOrderId });
-      if (order.shopId !== undefined && order.shopId !== notice.tiktokShopId) {
-        throw new TikTokOrderIntakeError(
-          'SHOP_MISMATCH',
-          `TikTok Shop returned order ${order.orderId} of shop ${order.shopId}, not of shop ${notice.tiktokShopId}`,
-        );
-      }
-      await recordFetchedOrder(context, notice.storeId, order);
-      await recordStatus();
+      const api = apiClient(notice.tiktokOrderId, 'is new and cannot be fetched');
+      const detail = await fetchDetail(api, notice);
+      await recordFetchedOrder(context, ids.storeId, detail);
+      const after = (await recordStatus()).state;
+      if (after !== null && needsCancellationDetails(after))
+        await recordCancellationFromDetail(context, ids, detail, after);
       return 'order_recorded';
+    },
+
+    async applyFact(notice) {
+      const context = contextOf(notice.notificationId);
+      const ids = { storeId: notice.storeId, tiktokOrderId: notice.tiktokOrderId };
+      const api = apiClient(notice.tiktokOrderId, 'has news TikTok Shop must be asked for');
+      const detail = await fetchDetail(api, notice);
+      let order = await loadOrder(context, ids.storeId, ids.tiktokOrderId);
+      if (order === null) {
+        order = (await recordFetchedOrder(context, ids.storeId, detail)).state;
+        if (order === null)
+          throw new Error(`order ${ids.tiktokOrderId} was recorded but not found`);
+      }
+      if (notice.type === CANCELLATION_CHANGE_TYPE) {
+        await recordCancellationFromDetail(context, ids, detail, order);
+      } else {
+        const returns = await api.searchReturns({ orderId: notice.tiktokOrderId });
+        await recordReturnsFromSearch(context, ids, detail, order, returns);
+      }
+      return 'facts_recorded';
     },
   };
 }

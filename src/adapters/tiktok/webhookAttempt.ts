@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/schema';
-import type { TikTokOrderIntake, TikTokOrderStatusNotice } from './tiktokOrderIntake';
+import { CANCELLATION_CHANGE_TYPE, RETURN_CHANGE_TYPE } from './parseWebhook';
+import type {
+  TikTokOrderIntake,
+  TikTokOrderIntakeResult,
+  TikTokOrderStatusNotice,
+} from './tiktokOrderIntake';
 import { TikTokOrderIntakeError } from './tiktokOrderIntakeError';
 import { normalizeTikTokShopOrderStatus } from './tikTokShopOrderStatus';
 import {
@@ -48,6 +53,28 @@ export function noticeFromRow(row: WebhookInboxRow): TikTokOrderStatusNotice {
   };
 }
 
+/** Whether the row is a cancellation or return change (it always needs the TikTok API). */
+export function isFactRow(row: WebhookInboxRow): boolean {
+  return row.type === CANCELLATION_CHANGE_TYPE || row.type === RETURN_CHANGE_TYPE;
+}
+
+function applyRow(
+  intake: TikTokOrderIntake,
+  row: WebhookInboxRow,
+  fetchUnknownOrder: boolean,
+): Promise<TikTokOrderIntakeResult> {
+  if (!isFactRow(row)) return intake.apply(noticeFromRow(row), { fetchUnknownOrder });
+  // Facts are read from TikTok Shop: never where the answer to a webhook waits.
+  if (!fetchUnknownOrder) return Promise.resolve('needs_api');
+  return intake.applyFact({
+    notificationId: row.notification_id,
+    type: row.type as typeof CANCELLATION_CHANGE_TYPE | typeof RETURN_CHANGE_TYPE,
+    storeId: row.store_id,
+    tiktokShopId: row.tiktok_shop_id,
+    tiktokOrderId: row.tiktok_order_id,
+  });
+}
+
 /**
  * Applies one claimed inbox row and settles it: done, retry later with
  * backoff, or failed with its reason. Both the worker and the request's fast
@@ -69,7 +96,7 @@ export async function runWebhookAttempt(
 
   let result;
   try {
-    result = await intake.apply(noticeFromRow(row), { fetchUnknownOrder });
+    result = await applyRow(intake, row, fetchUnknownOrder);
   } catch (error) {
     const failure = describeWebhookFailure(error, row.attempts, policy);
     if (failure.retry) {
@@ -91,7 +118,7 @@ export async function runWebhookAttempt(
     return 'failed';
   }
 
-  if (result === 'unknown_order') {
+  if (result === 'unknown_order' || result === 'needs_api') {
     await releaseWebhook(db, lease);
     return 'released';
   }

@@ -19,6 +19,7 @@ export type WebhookReceivedOutcome = (typeof WEBHOOK_RECEIVED_OUTCOMES)[number];
 export const WEBHOOK_PROCESSED_OUTCOMES = [
   'status_recorded',
   'order_recorded',
+  'facts_recorded',
   'retry_scheduled',
   'failed',
 ] as const;

@@ -2,16 +2,23 @@ import type { Logger } from 'pino';
 import { storeIdFor } from '../../commands/ids';
 import { loadStore } from '../../commands/storeCommands';
 import type { EventStore } from '../../eventstore/createEventStore';
-import { ORDER_STATUS_CHANGE_TYPE, type TikTokOrderStatusChange } from './parseWebhook';
-import { runWebhookAttempt, type WebhookAttemptDependencies } from './webhookAttempt';
+import {
+  ORDER_STATUS_CHANGE_TYPE,
+  type TikTokOrderFactChange,
+  type TikTokOrderStatusChange,
+} from './parseWebhook';
+import { isFactRow, runWebhookAttempt, type WebhookAttemptDependencies } from './webhookAttempt';
 import { recordWebhookNotification } from './webhookInboxRecord';
 import { releaseWebhook } from './webhookInboxSettle';
 
 export type WebhookReceipt = 'accepted' | 'duplicate' | 'unknown_shop';
 
 export interface WebhookReceiver {
-  /** A verified order-status change; resolves once it is durably in the inbox (or known not to be wanted). */
-  receive(change: TikTokOrderStatusChange, rawBody: Buffer): Promise<WebhookReceipt>;
+  /** A verified notification of an order; resolves once it is durably in the inbox (or known not to be wanted). */
+  receive(
+    change: TikTokOrderStatusChange | TikTokOrderFactChange,
+    rawBody: Buffer,
+  ): Promise<WebhookReceipt>;
 }
 
 export interface WebhookReceiverOptions extends WebhookAttemptDependencies {
@@ -26,8 +33,9 @@ export interface WebhookReceiverOptions extends WebhookAttemptDependencies {
  * Stores a notification in the inbox and, when its order is already known
  * and nothing of that order is still waiting, applies it at once: that is
  * one append, and the merchant sees the change without waiting for the
- * worker. Anything that needs the TikTok API is left to the worker, so the
- * answer never waits on TikTok.
+ * worker. Anything that needs the TikTok API (an unknown order, any
+ * cancellation or return change) is left to the worker, so the answer never
+ * waits on TikTok.
  */
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
   const { db, eventStore, leaseMs, wakeWorker, log } = options;
@@ -40,11 +48,11 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         db,
         {
           notificationId: change.notificationId,
-          type: ORDER_STATUS_CHANGE_TYPE,
+          type: change.kind === 'orderFactChange' ? change.type : ORDER_STATUS_CHANGE_TYPE,
           tiktokShopId: change.shopId,
           storeId,
           tiktokOrderId: change.orderId,
-          orderStatus: change.status,
+          orderStatus: change.kind === 'orderFactChange' ? change.factStatus : change.status,
           statusChangedAt: change.updateTime,
           body: rawBody.toString('utf8'),
         },
@@ -55,7 +63,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       const { row } = recorded;
       let leftToWorker = true;
       try {
-        if (recorded.behind) {
+        if (recorded.behind || isFactRow(row)) {
           await releaseWebhook(db, {
             notificationId: row.notification_id,
             leaseToken: row.lease_token!,

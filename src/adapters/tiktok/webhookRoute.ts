@@ -106,7 +106,13 @@ export function registerTikTokWebhookRoute(
       }
 
       const receipt = await receiver.receive(notification, rawBody);
-      const order = { ...about, tiktokOrderId: notification.orderId, status: notification.status };
+      const order = {
+        ...about,
+        tiktokOrderId: notification.orderId,
+        ...(notification.kind === 'orderFactChange'
+          ? { type: notification.type, factStatus: notification.factStatus }
+          : { status: notification.status }),
+      };
       switch (receipt) {
         case 'unknown_shop':
           log.warn(order, 'refused a TikTok Shop webhook for a shop no store is connected to');

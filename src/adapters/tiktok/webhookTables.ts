@@ -4,9 +4,14 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 export type WebhookInboxState = 'pending' | 'done' | 'failed';
 
 /** What applying a row did, once it is done. */
-export type WebhookInboxOutcome = 'status_recorded' | 'order_recorded';
+export type WebhookInboxOutcome = 'status_recorded' | 'order_recorded' | 'facts_recorded';
 
-/** One verified TikTok Shop order-status notification (migration 0004). */
+/**
+ * One verified TikTok Shop notification of an order (migration 0004): a
+ * status change (type 1), or a cancellation (11) or return (12) change, whose
+ * order_status holds the cancellation's or return's status as the webhook
+ * said it ('' when it did not).
+ */
 export interface TikTokWebhookInboxTable {
   /** tts_notification_id: deliveries repeat, so this is the primary key. */
   notification_id: string;

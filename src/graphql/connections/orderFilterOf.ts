@@ -24,6 +24,7 @@ export function orderFilterOf(input: OrderFilterInput | null | undefined): Order
   if (input.syncStatus != null) filter.syncStatus = distinct(input.syncStatus);
   if (input.tiktokStatus != null) filter.tiktokStatus = distinct(input.tiktokStatus);
   if (input.fulfillmentType != null) filter.fulfillmentType = input.fulfillmentType;
+  if (input.mirroring != null) filter.mirroring = distinct(input.mirroring);
   if (input.tiktokOrderId != null) {
     if (input.tiktokOrderId.length > MAX_ID_LENGTH)
       throw badUserInput(

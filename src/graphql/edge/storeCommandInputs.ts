@@ -1,10 +1,11 @@
 import type { ConnectStoreInput as ConnectStoreCommand } from '../../commands/storeCommands';
 import { Problems } from '../../domain/domainError';
-import type { FbtSyncMode, Plan } from '../../domain/storeVocabulary';
+import type { FbtSyncMode, OnHoldOrders, Plan } from '../../domain/storeVocabulary';
 import type {
   ChangeStorePlanInput,
   ConnectStoreInput,
   UpdateFbtSyncRulesInput,
+  UpdateOrderSettingsInput,
 } from '../inputs/storeInputs';
 import { checkExpectedVersion, checkId } from './inputChecks';
 
@@ -59,6 +60,24 @@ export function updateFbtSyncRulesCommand(input: UpdateFbtSyncRulesInput): {
     storeId: input.storeId,
     mode: input.mode,
     orderTag: input.orderTag ?? null,
+    expectedVersion,
+  };
+}
+
+export function updateOrderSettingsCommand(input: UpdateOrderSettingsInput): {
+  storeId: string;
+  onHoldOrders: OnHoldOrders;
+  restockReturns: boolean;
+  expectedVersion?: number;
+} {
+  const problems = new Problems();
+  checkId(problems, ['storeId'], input.storeId);
+  const expectedVersion = checkExpectedVersion(problems, input.expectedVersion);
+  problems.throwIfAny();
+  return {
+    storeId: input.storeId,
+    onHoldOrders: input.onHoldOrders,
+    restockReturns: input.restockReturns,
     expectedVersion,
   };
 }

@@ -1,6 +1,11 @@
 import { Field, InputType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars/DateTimeScalar';
-import { FulfillmentType, OrderSyncStatus, TikTokOrderStatus } from '../types/enums';
+import {
+  FulfillmentType,
+  MirroringStatus,
+  OrderSyncStatus,
+  TikTokOrderStatus,
+} from '../types/enums';
 
 @InputType('OrderFilter', {
   description:
@@ -21,6 +26,12 @@ export class OrderFilterInput {
     description: 'Only FBT, or only seller-fulfilled, orders.',
   })
   fulfillmentType?: string | null;
+
+  @Field(() => [MirroringStatus], {
+    nullable: true,
+    description: 'Any of these mirroring statuses (FAILED: a mirroring that gave up).',
+  })
+  mirroring?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Only the order with this TikTok order id.' })
   tiktokOrderId?: string | null;

@@ -2,9 +2,10 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import type {
   EcommercePlatform as EcommercePlatformValue,
   FbtSyncMode as FbtSyncModeValue,
+  OnHoldOrders as OnHoldOrdersValue,
   Plan as PlanValue,
 } from '../../domain/storeVocabulary';
-import { EcommercePlatform, FbtSyncMode, Plan } from '../types/enums';
+import { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from '../types/enums';
 
 const expectedVersionDescription =
   "When given, the change is refused with VERSION_CONFLICT unless the store's stream is at this version.";
@@ -60,6 +61,26 @@ export class UpdateFbtSyncRulesInput {
     description: 'Shopify only; 1-40 characters, no commas; null clears the tag.',
   })
   orderTag?: string | null;
+
+  @Field(() => Int, { nullable: true, description: expectedVersionDescription })
+  expectedVersion?: number | null;
+}
+
+@InputType('UpdateOrderSettingsInput', {
+  description: "A store's new order settings (every plan), for orders placed afterwards.",
+})
+export class UpdateOrderSettingsInput {
+  @Field(() => ID, { description: 'The store.' })
+  storeId!: string;
+
+  @Field(() => OnHoldOrders, { description: 'How paid orders in ON_HOLD are treated.' })
+  onHoldOrders!: OnHoldOrdersValue;
+
+  @Field(() => Boolean, {
+    description:
+      "Whether completed returns go back into the platform's stock where it was deducted.",
+  })
+  restockReturns!: boolean;
 
   @Field(() => Int, { nullable: true, description: expectedVersionDescription })
   expectedVersion?: number | null;

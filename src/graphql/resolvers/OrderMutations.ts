@@ -69,7 +69,7 @@ export class OrderMutations {
 
   @Mutation(() => OrderPayload, {
     description:
-      'Queue a FAILED order for another sync attempt (INVALID_STATE for any other order).',
+      'Queue a FAILED order for another sync attempt, and try again every FAILED mirroring of a synced order (INVALID_STATE when there is neither).',
   })
   retryOrderSync(
     @Arg('input', () => RetryOrderSyncInput, { description: 'The order.' })

@@ -4,6 +4,7 @@ import {
   connectStore,
   type StoreResult,
   updateFbtSyncRules,
+  updateOrderSettings,
 } from '../../commands/storeCommands';
 import { storeToRow } from '../../projections/storeRow';
 import { commandContextOf, type GraphqlContext } from '../context';
@@ -12,12 +13,14 @@ import {
   changeStorePlanCommand,
   connectStoreCommand,
   updateFbtSyncRulesCommand,
+  updateOrderSettingsCommand,
 } from '../edge/storeCommandInputs';
 import { withUserErrors } from '../edge/userErrors';
 import {
   ChangeStorePlanInput,
   ConnectStoreInput,
   UpdateFbtSyncRulesInput,
+  UpdateOrderSettingsInput,
 } from '../inputs/storeInputs';
 import { FbtSyncRulesPayload, StorePayload } from '../types/payloads';
 import { Store } from '../types/Store';
@@ -83,6 +86,30 @@ export class StoreMutations {
         return { store, fbtSyncRules: store.fbtSyncRules, userErrors: [] };
       },
       (userErrors) => ({ store: null, fbtSyncRules: null, userErrors }),
+    );
+  }
+
+  @Mutation(() => StorePayload, {
+    description:
+      "Change a store's order settings (onHoldOrders, restockReturns), on any plan. They apply to orders placed afterwards.",
+  })
+  updateOrderSettings(
+    @Arg('input', () => UpdateOrderSettingsInput, {
+      description: 'The store and its new order settings.',
+    })
+    input: UpdateOrderSettingsInput,
+    @Ctx() context: GraphqlContext,
+  ): Promise<StorePayload> {
+    return withUserErrors<StorePayload>(
+      async () => {
+        const command = updateOrderSettingsCommand(input);
+        requireStoreAccess(context.viewer, command.storeId, ['storeId'], 'no such store');
+        return {
+          store: storeOf(await updateOrderSettings(commandContextOf(context), command)),
+          userErrors: [],
+        };
+      },
+      (userErrors) => ({ store: null, userErrors }),
     );
   }
 }

@@ -4,15 +4,28 @@ import type { OrderView } from '../../projections/read/orderView';
 import type { StoreRow } from '../../projections/storeRow';
 import { DateTimeScalar } from '../scalars/DateTimeScalar';
 import { DecimalScalar } from '../scalars/DecimalScalar';
+import type { AfterSync } from '../../domain/orderState';
 import {
   FbtSyncMode,
   FulfillmentType,
   InventoryLocation,
+  MirroringStatus,
+  OnHoldOrders,
   OrderSyncStatus,
   PlatformOrderStatus,
   TikTokOrderStatus,
 } from './enums';
 import { LineItem } from './LineItem';
+import {
+  LineCancellation,
+  lineCancellationsOf,
+  OrderCancellation,
+  orderCancellationOf,
+  OrderRefund,
+  PlatformMirroring,
+  platformMirroringOf,
+  refundsOf,
+} from './OrderAfterSync';
 
 /**
  * An order as the API shows it: a view over its orders row (read from the
@@ -148,6 +161,75 @@ export class Order {
   })
   get syncedAt(): Date | null {
     return this.row.synced_at;
+  }
+
+  @Field(() => OnHoldOrders, {
+    description: 'How its store treated paid orders in ON_HOLD when it was placed.',
+  })
+  get onHoldOrders(): string {
+    return this.row.on_hold_orders;
+  }
+
+  @Field(() => Boolean, {
+    description: 'Whether its store restocked returns on the platform when it was placed.',
+  })
+  get restockReturns(): boolean {
+    return this.row.restock_returns;
+  }
+
+  @Field(() => Boolean, {
+    description:
+      "Synced while TikTok Shop held it (SYNC_ON_HOLD) and the platform's fulfilment hold not released yet.",
+  })
+  get heldOnPlatform(): boolean {
+    const plan = this.row.sync_plan as { onHold?: boolean } | null;
+    return (
+      this.row.sync_status === 'SYNCED' &&
+      plan?.onHold === true &&
+      !this.afterSync.mirrorings.some((m) => m.kind === 'RELEASE_HOLD')
+    );
+  }
+
+  @Field(() => OrderCancellation, {
+    nullable: true,
+    description:
+      'TikTok Shop cancelled the whole order after sync, and whether the platform mirrored it; null otherwise.',
+  })
+  get cancellation(): OrderCancellation | null {
+    return orderCancellationOf(this.afterSync);
+  }
+
+  @Field(() => [LineCancellation], {
+    description: 'Units of some lines TikTok Shop cancelled, oldest first.',
+  })
+  get lineCancellations(): LineCancellation[] {
+    return lineCancellationsOf(this.afterSync);
+  }
+
+  @Field(() => [OrderRefund], {
+    description:
+      'TikTok Shop returns and refunds that completed, with their lines, amounts and mirror state.',
+  })
+  get refunds(): OrderRefund[] {
+    return refundsOf(this.afterSync);
+  }
+
+  @Field(() => [PlatformMirroring], {
+    description: 'What the platform order was asked to do after sync, in the order asked.',
+  })
+  get mirrorings(): PlatformMirroring[] {
+    return this.afterSync.mirrorings.map(platformMirroringOf);
+  }
+
+  @Field(() => MirroringStatus, {
+    description: 'Whether the platform order says what TikTok Shop said after sync, in one word.',
+  })
+  get mirroringStatus(): string {
+    return this.row.mirroring_status;
+  }
+
+  private get afterSync(): AfterSync {
+    return this.row.after_sync as AfterSync;
   }
 
   @Field(() => DateTimeScalar, { description: 'When anything about the order last changed.' })

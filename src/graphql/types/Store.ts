@@ -7,7 +7,7 @@ import {
 } from '../../domain/storeVocabulary';
 import type { StoreRow } from '../../projections/storeRow';
 import { DateTimeScalar } from '../scalars/DateTimeScalar';
-import { EcommercePlatform, FbtSyncMode, Plan } from './enums';
+import { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from './enums';
 import { FbtSyncRules } from './FbtSyncRules';
 
 /**
@@ -74,6 +74,30 @@ export class Store {
   })
   get availableFbtSyncModes(): FbtSyncModeValue[] {
     return availableFbtSyncModes(this.plan, this.platform);
+  }
+
+  @Field(() => OnHoldOrders, {
+    description:
+      "How paid orders in TikTok Shop's ON_HOLD window are treated (every plan; orders placed afterwards).",
+  })
+  get onHoldOrders(): string {
+    return this.row.on_hold_orders;
+  }
+
+  @Field(() => Boolean, {
+    description:
+      "Whether completed returns go back into the platform's stock where the platform was deducted (never for FBT).",
+  })
+  get restockReturns(): boolean {
+    return this.row.restock_returns;
+  }
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When the order settings were last changed; null while never changed.',
+  })
+  get orderSettingsUpdatedAt(): Date | null {
+    return this.row.order_settings_updated_at;
   }
 
   @Field(() => Int, {

@@ -1,6 +1,18 @@
 import { registerEnumType } from 'type-graphql';
 import { FULFILLMENT_TYPES, ORDER_SYNC_STATUSES } from '../../domain/orderVocabulary';
-import { ECOMMERCE_PLATFORMS, FBT_SYNC_MODES, PLANS } from '../../domain/storeVocabulary';
+import {
+  CANCEL_INITIATORS,
+  MIRRORING_STATUSES,
+  type MirroringKind as DomainMirroringKind,
+  RETURN_TYPES,
+  type RestockType as DomainRestockType,
+} from '../../domain/afterSyncVocabulary';
+import {
+  ECOMMERCE_PLATFORMS,
+  FBT_SYNC_MODES,
+  ON_HOLD_ORDERS,
+  PLANS,
+} from '../../domain/storeVocabulary';
 import { TIKTOK_ORDER_STATUSES } from '../../domain/tiktokStatus';
 import type { DomainErrorCode } from '../../domain/domainError';
 
@@ -157,5 +169,102 @@ registerEnumType(UserErrorCode, {
     },
     INVALID_STATE: { description: 'The object is not in a state that allows this change.' },
     FORBIDDEN: { description: 'The caller may not make this change.' },
+  },
+});
+
+export const OnHoldOrders = enumOf(ON_HOLD_ORDERS);
+registerEnumType(OnHoldOrders, {
+  name: 'OnHoldOrders',
+  description: "How paid orders in TikTok Shop's ON_HOLD window (about an hour) are treated.",
+  valuesConfig: {
+    WAIT_FOR_RELEASE: {
+      description: 'Default: the order waits as PENDING and is synced when TikTok releases it.',
+    },
+    SYNC_ON_HOLD: {
+      description:
+        "Synced at once with the platform's fulfilment held; the hold is released when TikTok releases the order.",
+    },
+  },
+});
+
+export const MirroringStatus = enumOf(['NONE', 'PENDING', 'MIRRORED', 'FAILED'] as const);
+registerEnumType(MirroringStatus, {
+  name: 'MirroringStatus',
+  description:
+    'Whether the platform order says what TikTok Shop said after sync (cancellations, refunds, hold releases), in one word.',
+  valuesConfig: {
+    NONE: { description: 'Nothing to mirror.' },
+    PENDING: { description: 'A mirroring is due or being tried.' },
+    MIRRORED: { description: 'Every mirroring is done.' },
+    FAILED: { description: 'A mirroring gave up; retryOrderSync tries it again.' },
+  },
+});
+
+export const PlatformMirroringStatus = enumOf(MIRRORING_STATUSES);
+registerEnumType(PlatformMirroringStatus, {
+  name: 'PlatformMirroringStatus',
+  description: 'Where one mirroring stands.',
+  valuesConfig: {
+    PENDING: { description: 'Due, or being tried.' },
+    MIRRORED: { description: 'The platform order says it.' },
+    FAILED: { description: 'Given up on until retryOrderSync.' },
+    SUPERSEDED: {
+      description: 'Made pointless by a later fact (a hold release once the order was cancelled).',
+    },
+  },
+});
+
+export const MirroringKind = enumOf([
+  'CANCEL_ORDER',
+  'CANCEL_LINES',
+  'REFUND',
+  'RELEASE_HOLD',
+] as const satisfies readonly DomainMirroringKind[]);
+registerEnumType(MirroringKind, {
+  name: 'MirroringKind',
+  description: 'What a mirroring does to the platform order.',
+  valuesConfig: {
+    CANCEL_ORDER: { description: 'Cancel the whole platform order.' },
+    CANCEL_LINES: { description: 'Remove cancelled units of some lines.' },
+    REFUND: { description: 'Record a refund for a completed TikTok return or refund.' },
+    RELEASE_HOLD: { description: 'Release the fulfilment hold and mark the order paid.' },
+  },
+});
+
+export const CancelInitiator = enumOf(CANCEL_INITIATORS);
+registerEnumType(CancelInitiator, {
+  name: 'CancelInitiator',
+  description: 'Who cancelled, as TikTok Shop names it.',
+  valuesConfig: {
+    BUYER: { description: 'The buyer.' },
+    SELLER: { description: 'The seller.' },
+    OPERATOR: { description: 'TikTok Shop (an operator).' },
+    SYSTEM: { description: 'TikTok Shop (automatically, e.g. not shipped in time).' },
+    UNKNOWN: { description: 'TikTok Shop did not say.' },
+  },
+});
+
+export const ReturnType = enumOf(RETURN_TYPES);
+registerEnumType(ReturnType, {
+  name: 'ReturnType',
+  description: 'A refund with nothing sent back, or goods sent back and refunded.',
+  valuesConfig: {
+    REFUND_ONLY: { description: 'Money refunded, nothing sent back.' },
+    RETURN_AND_REFUND: { description: 'Goods sent back and refunded.' },
+  },
+});
+
+export const RestockType = enumOf([
+  'CANCEL',
+  'RETURN',
+  'NO_RESTOCK',
+] as const satisfies readonly DomainRestockType[]);
+registerEnumType(RestockType, {
+  name: 'RestockType',
+  description: "Whether units go back into the platform's stock, and as what.",
+  valuesConfig: {
+    CANCEL: { description: 'Restocked as cancelled units.' },
+    RETURN: { description: 'Restocked as returned units.' },
+    NO_RESTOCK: { description: 'Not restocked.' },
   },
 });

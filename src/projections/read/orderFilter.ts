@@ -8,6 +8,8 @@ export interface OrderFilter {
   /** Any of these TikTok Shop statuses (an empty list matches nothing). */
   tiktokStatus?: readonly string[];
   fulfillmentType?: string;
+  /** Any of these mirroring statuses (an empty list matches nothing). */
+  mirroring?: readonly string[];
   tiktokOrderId?: string;
   /** Placed strictly after this instant. */
   placedAfter?: Date;
@@ -15,7 +17,7 @@ export interface OrderFilter {
   placedBefore?: Date;
 }
 
-/** The filter as SQL conditions on orders (each one served by an index of 0002_read_models). */
+/** The filter as SQL conditions on orders (each one served by an index of 0002_read_models or 0010_order_life_read_models). */
 export function orderFilterConditions(
   eb: ExpressionBuilder<Database, 'orders'>,
   filter: OrderFilter,
@@ -35,6 +37,12 @@ export function orderFilterConditions(
     );
   if (filter.fulfillmentType !== undefined)
     conditions.push(eb('orders.fulfillment_type', '=', filter.fulfillmentType));
+  if (filter.mirroring !== undefined)
+    conditions.push(
+      filter.mirroring.length === 0
+        ? eb.lit(false)
+        : eb('orders.mirroring_status', 'in', [...filter.mirroring]),
+    );
   if (filter.tiktokOrderId !== undefined)
     conditions.push(eb('orders.tiktok_order_id', '=', filter.tiktokOrderId));
   if (filter.placedAfter !== undefined)
@@ -49,6 +57,7 @@ export function countableFromOrderCounts(filter: OrderFilter): boolean {
   return (
     filter.tiktokStatus === undefined &&
     filter.fulfillmentType === undefined &&
+    filter.mirroring === undefined &&
     filter.tiktokOrderId === undefined &&
     filter.placedAfter === undefined &&
     filter.placedBefore === undefined

@@ -21,6 +21,11 @@ export const ORDER_VIEW_COLUMNS = [
   'total_amount',
   'placed_at',
   'synced_at',
+  'sync_plan',
+  'on_hold_orders',
+  'restock_returns',
+  'after_sync',
+  'mirroring_status',
   'updated_at',
   'version',
 ] as const satisfies ReadonlyArray<keyof OrderRow>;

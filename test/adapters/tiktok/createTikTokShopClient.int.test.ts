@@ -10,6 +10,7 @@ import {
   type FakeTikTokShop,
   startFakeTikTokShop,
   tikTokOrderJson,
+  tikTokReturnJson,
 } from '../../support/fakeTikTokShop';
 
 const credentials = {
@@ -90,7 +91,83 @@ describe('getOrderDetail', () => {
       totalAmount: '1234643.155',
       placedAt: '2024-01-23T08:53:20.000Z',
       updatedAt: '2024-01-23T09:03:20.000Z',
+      // Each unit keeps TikTok's id and names the line it was grouped into.
+      units: [0, 0, 1, 1, 1, 2, 0, 3].map((line, index) => ({
+        unitId: `5764614130${String(index + 1).padStart(9, '0')}`,
+        line,
+        displayStatus: 'AWAITING_SHIPMENT',
+      })),
+      cancelReason: null,
+      cancellationInitiator: null,
     });
+  });
+
+  it('reads the cancel reason, the initiator and the units TikTok cancelled', async () => {
+    fake.addOrder(
+      tikTokOrderJson({
+        id: orderId,
+        status: 'AWAITING_SHIPMENT',
+        items: [
+          { sellerSku: 'MUG-RED', salePrice: '19.99', quantity: 2, cancelledUnits: 1 },
+          { sellerSku: 'TEA-01', salePrice: '0.10', quantity: 1 },
+        ],
+        cancelReason: 'Out of stock',
+        cancellationInitiator: 'SELLER',
+      }),
+    );
+    const order = await client().getOrderDetail({ orderId, shopCipher });
+    expect(order).toMatchObject({
+      cancelReason: 'Out of stock',
+      cancellationInitiator: 'SELLER',
+      units: [
+        { line: 0, displayStatus: 'CANCELLED' },
+        { line: 0, displayStatus: 'AWAITING_SHIPMENT' },
+        { line: 1, displayStatus: 'AWAITING_SHIPMENT' },
+      ],
+    });
+  });
+
+  it('searches the returns of an order with a signed POST (Search Returns 202309)', async () => {
+    fake.addReturn(
+      tikTokReturnJson({
+        returnId: '4035000000000000901',
+        orderId,
+        status: 'RETURN_OR_REFUND_REQUEST_COMPLETE',
+        returnType: 'RETURN_AND_REFUND',
+        refundTotal: '19.99',
+        currency: 'GBP',
+        unitIds: ['5764614130000000001'],
+        updateTime: 1706003600,
+      }),
+    );
+    fake.addReturn(
+      tikTokReturnJson({
+        returnId: '4035000000000000902',
+        orderId: '576461413038785999',
+        status: 'RETURN_OR_REFUND_REQUEST_COMPLETE',
+        refundTotal: '1.00',
+        unitIds: [],
+      }),
+    );
+    expect(await client().searchReturns({ orderId, shopCipher })).toEqual([
+      {
+        returnId: '4035000000000000901',
+        orderId,
+        status: 'RETURN_OR_REFUND_REQUEST_COMPLETE',
+        returnType: 'RETURN_AND_REFUND',
+        refundTotal: '19.99',
+        currency: 'GBP',
+        unitIds: ['5764614130000000001'],
+        updatedAt: '2024-01-23T09:53:20.000Z',
+      },
+    ]);
+    const request = fake.requests.at(-1)!;
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/return_refund/202309/returns/search',
+      answeredCode: 0,
+    });
+    expect(request.headers['content-type']).toBe('application/json');
   });
 
   it('tells Fulfilled by TikTok from seller-fulfilled', async () => {

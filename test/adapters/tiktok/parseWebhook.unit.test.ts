@@ -133,13 +133,60 @@ describe('parseWebhook: type 1, order status change', () => {
 });
 
 describe('parseWebhook: other types', () => {
-  it.each([2, 3, 4, 5, 6, 7, 12, 99])('acknowledges and ignores type %i', (type) => {
+  it.each([2, 3, 4, 5, 6, 7, 99])('acknowledges and ignores type %i', (type) => {
     expect(
       parseWebhook({ type, tts_notification_id: '7327', shop_id: '7494', timestamp: 1, data: {} }),
     ).toEqual({
       ok: true,
       notification: { kind: 'ignored', notificationId: '7327', shopId: '7494', type },
     });
+  });
+
+  it.each([
+    [
+      11,
+      { cancel_id: '5800', cancellation_status: 'CANCELLATION_REQUEST_COMPLETE' },
+      'CANCELLATION_REQUEST_COMPLETE',
+    ],
+    [
+      12,
+      { return_id: '4035', return_status: 'RETURN_OR_REFUND_REQUEST_COMPLETE' },
+      'RETURN_OR_REFUND_REQUEST_COMPLETE',
+    ],
+    [12, {}, ''],
+  ])('reads a type %i notification as a fact of its order', (type, data, factStatus) => {
+    expect(
+      parseWebhook({
+        type,
+        tts_notification_id: '7327',
+        shop_id: '7494',
+        timestamp: 1706000000,
+        data: { order_id: '5770', update_time: 1706000100, ...data },
+      }),
+    ).toEqual({
+      ok: true,
+      notification: {
+        kind: 'orderFactChange',
+        type,
+        notificationId: '7327',
+        shopId: '7494',
+        orderId: '5770',
+        factStatus,
+        updateTime: '2024-01-23T08:55:00.000Z',
+      },
+    });
+  });
+
+  it('refuses a type 12 notification without its order id', () => {
+    expect(
+      parseWebhook({
+        type: 12,
+        tts_notification_id: '7327',
+        shop_id: '7494',
+        timestamp: 1,
+        data: {},
+      }),
+    ).toMatchObject({ ok: false, rejection: { code: 'MISSING_FIELD', field: 'data.order_id' } });
   });
 
   it('ignores an unknown type even without shop_id or data, so TikTok stops redelivering it', () => {
