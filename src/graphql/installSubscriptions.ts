@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  type ExecutionArgs,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  OperationTypeNode,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { AuthenticationFailed, type TokenVerifier } from '../auth/tokenVerifier';
+import type { Viewer } from '../auth/viewer';
+import { createGraphqlContext, type GraphqlServices } from './context';
+import { ErrorCode } from './errors';
+import { depthLimit } from './limits/depthLimit';
+
+/** A subscription document is small; anything larger is refused before it is parsed. */
+const MAX_DOCUMENT_LENGTH = 10_000;
+/** Subscriptions one connection may hold at once. */
+const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+
+export interface SubscriptionServer {
+  close(): Promise<void>;
+}
+
+/**
+ * GraphQL subscriptions over graphql-ws (the `graphql-transport-ws`
+ * protocol) on the same server and path as the API: a WebSocket upgrade of
+ * /graphql. The connection's `connectionParams.authorization` is the same
+ * `Bearer <token>` the HTTP API takes, checked once at connection time;
+ * a bad one closes the socket with 4403. Only subscription operations run
+ * here: queries and mutations go through POST /graphql, with its cache,
+ * limits and read-your-writes.
+ */
+export function installSubscriptions({
+  app,
+  schema,
+  verifier,
+  services,
+  log,
+  development,
+}: {
+  app: FastifyInstance;
+  schema: GraphQLSchema;
+  verifier: TokenVerifier;
+  services: GraphqlServices;
+  log: Logger;
+  development: boolean;
+}): SubscriptionServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  app.server.on('upgrade', (request, socket, head) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/graphql') return void socket.destroy();
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+  const viewers = new WeakMap<object, Viewer>();
+  const active = new WeakMap<object, number>();
+  const rules = [...specifiedRules, depthLimit()];
+
+  const disposable = useServer(
+    {
+      schema,
+      isProd: !development,
+      async onConnect(ctx) {
+        const authorization = ctx.connectionParams?.authorization;
+        try {
+          viewers.set(
+            ctx.extra.socket,
+            await verifier.verify(typeof authorization === 'string' ? authorization : undefined),
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof AuthenticationFailed) return false;
+          throw error;
+        }
+      },
+      onSubscribe(ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] {
+        const viewer = viewers.get(ctx.extra.socket);
+        if (viewer === undefined) return [requestError('not authenticated', 'UNAUTHENTICATED')];
+        if (payload.query.length > MAX_DOCUMENT_LENGTH)
+          return [requestError('the document is too long', 'BAD_REQUEST')];
+        if ((active.get(ctx.extra.socket) ?? 0) >= MAX_SUBSCRIPTIONS_PER_CONNECTION)
+          return [requestError('too many subscriptions on this connection', 'BAD_REQUEST')];
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) return errors;
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation?.operation !== OperationTypeNode.SUBSCRIPTION)
+          return [
+            requestError(
+              'only subscriptions run over WebSocket; send queries and mutations to POST /graphql',
+              'BAD_REQUEST',
+            ),
+          ];
+        active.set(ctx.extra.socket, (active.get(ctx.extra.socket) ?? 0) + 1);
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: createGraphqlContext(services, viewer),
+        };
+      },
+      onComplete(ctx) {
+        active.set(ctx.extra.socket, Math.max(0, (active.get(ctx.extra.socket) ?? 1) - 1));
+      },
+      onError(_ctx, _id, _payload, errors) {
+        for (const error of errors)
+          if (error.originalError !== undefined && !(error.originalError instanceof GraphQLError))
+            log.error({ err: error.originalError }, 'subscription failed');
+      },
+    },
+    wss,
+  );
+  // Open sockets would hold the HTTP server's close: they go first.
+  app.addHook('preClose', async () => {
+    await disposable.dispose();
+  });
+  return {
+    async close() {
+      await disposable.dispose();
+    },
+  };
+}
+
+function requestError(message: string, code: keyof typeof ErrorCode): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode[code] } });
+}
