@@ -1,11 +1,20 @@
 const dateTime = new Intl.DateTimeFormat('en', {
   dateStyle: 'medium',
-  timeStyle: 'medium',
+  timeStyle: 'short',
+  hourCycle: 'h23',
   timeZone: 'UTC',
 });
 
-export const formatTime = (iso: string | null): string =>
-  iso === null ? '—' : `${dateTime.format(new Date(iso))} UTC`;
+const preciseTime = new Intl.DateTimeFormat('en', {
+  dateStyle: 'medium',
+  timeStyle: 'medium',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
+
+/** An instant in UTC, to the minute (or to the second, for a timeline). */
+export const formatTime = (iso: string | null, seconds = false): string =>
+  iso === null ? '—' : `${(seconds ? preciseTime : dateTime).format(new Date(iso))} UTC`;
 
 export const formatMoney = (amount: string, currency: string): string => `${amount} ${currency}`;
 

@@ -1,4 +1,3 @@
-import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
@@ -152,9 +151,9 @@ describe('the admin app at /admin', () => {
     expect(await page.locator('[data-count="ALL"]').textContent()).toBe(String(ORDERS));
     expect(await page.locator('tbody tr').count()).toBe(25);
     await expectAccessible('orders');
-    const file = await screenshot(page, '03-orders');
+    await screenshot(page, '03-orders');
     if (process.env.ADMIN_README_SCREENSHOT === '1')
-      copyFileSync(file, path.resolve(__dirname, '../../docs/admin-orders.png'));
+      await page.screenshot({ path: path.resolve(__dirname, '../../docs/admin-orders.png') });
 
     const firstPage = await page.locator('tbody tr').first().getAttribute('data-order');
     await page.getByRole('button', { name: 'Older →' }).click();

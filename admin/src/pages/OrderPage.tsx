@@ -148,7 +148,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
           const actor = typeof event.metadata.actor === 'string' ? event.metadata.actor : null;
           return (
             <li key={event.globalPosition} data-event={event.type}>
-              <time dateTime={event.recordedAt}>{formatTime(event.recordedAt)}</time>
+              <time dateTime={event.recordedAt}>{formatTime(event.recordedAt, true)}</time>
               <strong>{title}</strong>
               <span>{text}</span>
               {actor && <span className="actor">by {actor}</span>}

@@ -243,7 +243,7 @@ export function OrdersPage({ storeId, query }: { storeId: string; query: URLSear
               <td>
                 <Link to={`/orders/${o.id}`}>{o.tiktokOrderId}</Link>
               </td>
-              <td>{o.isFbt ? 'TikTok (FBT)' : 'Seller'}</td>
+              <td>{o.isFbt ? 'FBT' : 'Seller'}</td>
               <td>{o.tiktokStatus}</td>
               <td>
                 <StatusBadge status={o.syncStatus} />
