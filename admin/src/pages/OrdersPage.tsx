@@ -208,7 +208,7 @@ export function OrdersPage({ storeId, query }: { storeId: string; query: URLSear
             type="search"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
-            placeholder="e.g. 576461413038785752"
+            placeholder="e.g. 5764614130387857"
           />
           <button type="submit">Search</button>
           {filters.q && (
