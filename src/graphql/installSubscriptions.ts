@@ -16,10 +16,13 @@ import { AuthenticationFailed, type TokenVerifier } from '../auth/tokenVerifier'
 import type { Viewer } from '../auth/viewer';
 import { createGraphqlContext, type GraphqlServices } from './context';
 import { ErrorCode } from './errors';
+import { createComplexityCheck } from './limits/complexityPlugin';
 import { depthLimit } from './limits/depthLimit';
 
 /** A subscription document is small; anything larger is refused before it is parsed. */
 const MAX_DOCUMENT_LENGTH = 10_000;
+/** Every push runs the selection again: a subscription may cost a tenth of a query. */
+export const MAX_SUBSCRIPTION_COMPLEXITY = 1_000;
 /** Subscriptions one connection may hold at once. */
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 
@@ -60,6 +63,7 @@ export function installSubscriptions({
   const viewers = new WeakMap<object, Viewer>();
   const active = new WeakMap<object, number>();
   const rules = [...specifiedRules, depthLimit()];
+  const complexity = createComplexityCheck(schema, MAX_SUBSCRIPTION_COMPLEXITY);
 
   const disposable = useServer(
     {
@@ -101,6 +105,13 @@ export function installSubscriptions({
               'BAD_REQUEST',
             ),
           ];
+        const tooComplex = complexity(
+          document,
+          operation,
+          payload.operationName ?? undefined,
+          payload.variables ?? {},
+        );
+        if (tooComplex !== undefined) return [tooComplex];
         active.set(ctx.extra.socket, (active.get(ctx.extra.socket) ?? 0) + 1);
         return {
           schema,

@@ -183,4 +183,27 @@ describe('orderChanged over graphql-ws', () => {
     });
     expect(JSON.stringify(ended)).toContain('only subscriptions');
   });
+
+  it('refuses a subscription that would cost too much per push', async () => {
+    const client = connect(`Bearer ${await tokenFor(admin)}`);
+    const heavy = follow(
+      client,
+      `subscription ($storeId: ID!) { orderChanged(storeId: $storeId) {
+        store {
+          a: orders(first: 100) { edges { node { id history { type } } } }
+          b: orders(first: 100) { edges { node { id history { type } } } }
+          c: orders(first: 100) { edges { node { id history { type } } } }
+        } } }`,
+      { storeId: waitingStore },
+    );
+    const ended = await new Promise((resolve) => {
+      const check = setInterval(() => {
+        if (heavy.ended() !== undefined) {
+          clearInterval(check);
+          resolve(heavy.ended());
+        }
+      }, 20);
+    });
+    expect(JSON.stringify(ended)).toContain('QUERY_TOO_COMPLEX');
+  });
 });
