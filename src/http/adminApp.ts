@@ -51,6 +51,8 @@ export async function registerAdminApp(
       prefix: '/admin/',
       wildcard: false, // each built file gets its route; the fallback below takes the rest
       index: false,
+      preCompressed: true, // the .br and .gz that npm run build writes beside each file
+      globIgnore: ['**/*.br', '**/*.gz'],
       cacheControl: false,
       setHeaders: (response, filePath) => {
         response.setHeader(

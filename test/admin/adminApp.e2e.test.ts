@@ -125,6 +125,24 @@ afterAll(async () => {
 });
 
 describe('the admin app at /admin', () => {
+  it('is served with its CSP, compressed, and every path under /admin opens it', async () => {
+    const index = await fetch(`${serve.url}/admin/stores/x/orders`, {
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const script = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${serve.url}${script}`, { headers: { 'accept-encoding': 'br' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-encoding')).toBe('br');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await fetch(`${serve.url}/admin/assets/missing.js`)).status).toBe(404);
+  });
+
   it('signs in with a token, and refuses a bad one', async () => {
     await page.goto(`${serve.url}/admin/`);
     await page.getByLabel('API token').fill('not-a-token');

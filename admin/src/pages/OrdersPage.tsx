@@ -101,11 +101,16 @@ export function OrdersPage({ storeId, query }: { storeId: string; query: URLSear
   useEffect(() => void load(), [load]);
 
   // Live: a changed order replaces its row at once; counts (and page 1) are read again, at most every 300 ms.
-  const reload = useRef<{ load: () => Promise<void>; onFirstPage: boolean }>({
+  const reload = useRef<{
+    load: () => Promise<void>;
+    onFirstPage: boolean;
+    shownIds: Set<string>;
+  }>({ load, onFirstPage: true, shownIds: new Set() });
+  reload.current = {
     load,
-    onFirstPage: true,
-  });
-  reload.current = { load, onFirstPage: cursors.length === 1 };
+    onFirstPage: cursors.length === 1,
+    shownIds: new Set(data?.store?.orders.edges.map((e) => e.node.id)),
+  };
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let wholePage = false;
@@ -132,16 +137,17 @@ export function OrdersPage({ storeId, query }: { storeId: string; query: URLSear
       ORDER_CHANGED,
       { storeId },
       ({ orderChanged: changed }) => {
-        let shown = false;
-        setData((old) => {
-          if (!old?.store) return old;
-          const edges = old.store.orders.edges.map((edge) => {
-            if (edge.node.id !== changed.id || edge.node.version > changed.version) return edge;
-            shown = true;
-            return { ...edge, node: changed };
+        const shown = reload.current.shownIds.has(changed.id);
+        if (shown)
+          setData((old) => {
+            if (!old?.store) return old;
+            const edges = old.store.orders.edges.map((edge) =>
+              edge.node.id === changed.id && edge.node.version <= changed.version
+                ? { ...edge, node: changed }
+                : edge,
+            );
+            return { store: { ...old.store, orders: { ...old.store.orders, edges } } };
           });
-          return { store: { ...old.store, orders: { ...old.store.orders, edges } } };
-        });
         later(!shown);
       },
     );
