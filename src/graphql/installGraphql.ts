@@ -88,12 +88,13 @@ export async function installGraphql(
     orderChanges,
   };
 
+  const formatError = createFormatError(log, development);
   const apollo = new ApolloServer<GraphqlContext>({
     schema,
     introspection: true, // admin tools need it
     csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
-    formatError: createFormatError(log, development),
+    formatError,
     validationRules: [depthLimit()],
     plugins: [
       responseCachePlugin(),
@@ -109,7 +110,7 @@ export async function installGraphql(
   });
   await apollo.start();
   parts.onStop(() => apollo.stop());
-  installSubscriptions({ app, schema, verifier, services, log, development });
+  installSubscriptions({ app, schema, verifier, services, formatError, development });
 
   // One statement, shared by concurrent requests, tells both where the read
   // models stand (the cache's version) and whether they hold the log's head.

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   type ExecutionArgs,
   GraphQLError,
+  type GraphQLFormattedError,
   type GraphQLSchema,
   getOperationAST,
   OperationTypeNode,
@@ -10,7 +11,6 @@ import {
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { AuthenticationFailed, type TokenVerifier } from '../auth/tokenVerifier';
 import type { Viewer } from '../auth/viewer';
@@ -44,14 +44,14 @@ export function installSubscriptions({
   schema,
   verifier,
   services,
-  log,
+  formatError,
   development,
 }: {
   app: FastifyInstance;
   schema: GraphQLSchema;
   verifier: TokenVerifier;
   services: GraphqlServices;
-  log: Logger;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   development: boolean;
 }): SubscriptionServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -124,10 +124,13 @@ export function installSubscriptions({
       onComplete(ctx) {
         active.set(ctx.extra.socket, Math.max(0, (active.get(ctx.extra.socket) ?? 1) - 1));
       },
-      onError(_ctx, _id, _payload, errors) {
-        for (const error of errors)
-          if (error.originalError !== undefined && !(error.originalError instanceof GraphQLError))
-            log.error({ err: error.originalError }, 'subscription failed');
+      // Errors go out as over HTTP: a bug's message stays in the log.
+      onNext(_ctx, _id, _payload, _args, result) {
+        if (result.errors === undefined) return;
+        return {
+          ...result,
+          errors: result.errors.map((error) => formatError(error.toJSON(), error)),
+        };
       },
     },
     wss,
