@@ -19,19 +19,19 @@ import { atRate, measurement, type Measurement, runConcurrently } from './suppor
  */
 
 const CLI = path.resolve(__dirname, '../src/cli/main.js');
-const AUTH_SECRET = `bench-end-to-end-${randomBytes(16).toString('hex')}`;
+export const AUTH_SECRET = `bench-end-to-end-${randomBytes(16).toString('hex')}`;
 
 const RECORD_ORDER = `mutation RecordOrder($input: RecordTikTokOrderInput!) {
   recordTikTokOrder(input: $input) { order { id syncStatus } userErrors { code message } }
 }`;
 
-interface Serve {
+export interface Serve {
   url: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
-function startServe(databaseUrl: string): Promise<Serve> {
+export function startServe(databaseUrl: string): Promise<Serve> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fbt-bench-serve-'));
   // With this process's node flags (npm run bench passes the CLI's own).
   const child = spawn(process.execPath, [...process.execArgv, CLI, 'serve'], {

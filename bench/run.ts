@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
+import { adminBench } from './admin';
 import { endToEndBench } from './endToEnd';
 import { eventStoreBench } from './eventStore';
 import { graphqlBench } from './graphql';
@@ -21,6 +22,7 @@ const benches: Record<string, Bench> = {
   reconcile: reconcileBench,
   graphql: graphqlBench,
   'end-to-end': endToEndBench,
+  admin: adminBench,
 };
 
 async function main(): Promise<void> {

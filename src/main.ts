@@ -8,6 +8,7 @@ import { isMigrated, migrateToLatest } from './db/migrate';
 import { openDatabase, type OpenedDatabase } from './db/openDatabase';
 import type { EventStore } from './eventstore/createEventStore';
 import { createWakeups, type Wakeups } from './eventstore/wakeups';
+import { registerAdminApp } from './http/adminApp';
 import { registerHealthRoutes } from './http/healthRoutes';
 import { createMetricsRegistry, registerMetricsRoute } from './http/metrics';
 import { installGraphql } from './graphql/installGraphql';
@@ -88,6 +89,7 @@ export async function startService(
     installTikTokReconcile(parts); // lost webhooks: TikTok's order search, every RECONCILE_INTERVAL_S
     await installGraphql(parts); // POST /graphql, the public API
     installSync(parts); // the sync reactor: due orders to the platform (PLATFORM)
+    await registerAdminApp(parts.app, log); // GET /admin, the admin web app on the API
     registerMetricsRoute(parts.app, parts.registry);
 
     const { app } = parts;

@@ -9,6 +9,7 @@ import { StoreFields } from './resolvers/StoreFields';
 import { OrderFields } from './resolvers/OrderFields';
 import { StoreMutations } from './resolvers/StoreMutations';
 import { OrderMutations } from './resolvers/OrderMutations';
+import { OrderSubscriptions } from './resolvers/OrderSubscriptions';
 
 let built: GraphQLSchema | undefined;
 
@@ -27,9 +28,20 @@ export function buildGraphqlSchema(): GraphQLSchema {
       OrderFields,
       StoreMutations,
       OrderMutations,
+      OrderSubscriptions,
     ],
     validate: false,
     emitSchemaFile: false,
+    // Required by type-graphql once a Subscription exists; unused: orderChanged
+    // brings its own source (the order change feed), not topics.
+    pubSub: {
+      publish() {
+        throw new Error('fbt-sync publishes no topics');
+      },
+      subscribe() {
+        throw new Error('fbt-sync subscribes to no topics');
+      },
+    },
   });
   return built;
 }

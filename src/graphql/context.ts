@@ -4,6 +4,7 @@ import type { Viewer } from '../auth/viewer';
 import type { CommandContext } from '../commands/commandContext';
 import type { Database } from '../db/schema';
 import type { EventStore } from '../eventstore/createEventStore';
+import type { OrderChangeFeed } from './subscriptions/orderChangeFeed';
 import { createLoaders, type Loaders } from './loaders';
 import { type CacheTicket, markingLogReads } from './responseCache/responseCache';
 
@@ -12,6 +13,8 @@ export interface GraphqlServices {
   db: Kysely<Database>;
   eventStore: EventStore;
   now(): Date;
+  /** What feeds `orderChanged` (subscriptions over graphql-ws); absent where nothing subscribes. */
+  orderChanges?: OrderChangeFeed;
 }
 
 /** One request's context: who calls, and its own DataLoaders (so nothing is cached across requests). */

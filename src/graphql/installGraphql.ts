@@ -14,6 +14,8 @@ import { createGraphqlContext, type GraphqlContext, type GraphqlServices } from 
 import { unauthenticated } from './errors';
 import { serviceUnavailableStatus } from './databaseUnavailable';
 import { createFormatError } from './formatError';
+import { installSubscriptions } from './installSubscriptions';
+import { createOrderChangeFeed } from './subscriptions/orderChangeFeed';
 import { complexityPlugin } from './limits/complexityPlugin';
 import { depthLimit } from './limits/depthLimit';
 import { wellFormedTextPlugin } from './edge/wellFormedText';
@@ -47,7 +49,7 @@ interface Arrival {
 
 /**
  * POST /graphql: the public API (Apollo Server on the service's Fastify
- * instance). Every request needs an `Authorization: Bearer <token>`; the
+ * instance), and its subscriptions over a WebSocket upgrade of /graphql. Every request needs an `Authorization: Bearer <token>`; the
  * token's caller, with the request's own DataLoaders, is the resolvers'
  * context. Queries that read only the read models are answered from the
  * response cache while the read models stay unchanged (GRAPHQL_CACHE_MB).
@@ -64,14 +66,35 @@ export async function installGraphql(
   const schema = buildGraphqlSchema();
   const development = config.nodeEnv === 'development';
   const verifier = createTokenVerifier(resolveAuthSecret(config));
-  const services: GraphqlServices = { db: database.db, eventStore, now: () => new Date() };
+  // Projection batches say they committed on this channel: queries waiting to
+  // read their writes and the orderChanged feed both listen (one connection, opened when first needed).
+  const moved = createWakeups({
+    url: database.url,
+    channel: READ_MODELS_CHANNEL,
+    onError: (error) =>
+      log.warn({ err: error }, 'read-model wake-up connection failed; waiting queries poll'),
+  });
+  parts.onStop(() => moved.close());
+  const orderChanges = createOrderChangeFeed({
+    db: database.db,
+    onReadModelsMoved: (listener) => moved.onWake(listener),
+    onError: (error) => log.warn({ err: error }, 'reading changed orders for subscriptions'),
+  });
+  parts.onStop(() => Promise.resolve(orderChanges.close()));
+  const services: GraphqlServices = {
+    db: database.db,
+    eventStore,
+    now: () => new Date(),
+    orderChanges,
+  };
 
+  const formatError = createFormatError(log, development);
   const apollo = new ApolloServer<GraphqlContext>({
     schema,
     introspection: true, // admin tools need it
     csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
-    formatError: createFormatError(log, development),
+    formatError,
     validationRules: [depthLimit()],
     plugins: [
       responseCachePlugin(),
@@ -90,6 +113,7 @@ export async function installGraphql(
   });
   await apollo.start();
   parts.onStop(() => apollo.stop());
+  installSubscriptions({ app, schema, verifier, services, formatError, development });
 
   // One statement, shared by concurrent requests, tells both where the read
   // models stand (the cache's version) and whether they hold the log's head.
@@ -105,12 +129,6 @@ export async function installGraphql(
   const readNeeds = createReadNeeds();
   const consistentReads = (() => {
     if (config.readConsistencyWaitMs === 0) return undefined;
-    const moved = createWakeups({
-      url: database.url,
-      channel: READ_MODELS_CHANNEL,
-      onError: (error) =>
-        log.warn({ err: error }, 'read-model wake-up connection failed; waiting queries poll'),
-    });
     const reads = createConsistentReads({
       read: reading,
       onReadModelsMoved: (listener) => moved.onWake(listener),
@@ -118,10 +136,7 @@ export async function installGraphql(
       waitMs: config.readConsistencyWaitMs,
       registry: parts.registry,
     });
-    parts.onStop(async () => {
-      reads.stop();
-      await moved.close();
-    });
+    parts.onStop(() => Promise.resolve(reads.stop()));
     return reads;
   })();
 

@@ -61,16 +61,16 @@ function costVariables(document: DocumentNode): string[] {
 const MAX_COSTS_PER_DOCUMENT = 100;
 
 /**
- * Refuses an operation whose estimated cost exceeds the limit, before it
- * runs. Costs depend on variables (`first: $n`), so this is a plugin on the
- * resolved operation rather than a cached validation rule. Apollo hands the
- * same parsed document to every request with the same query text, so a
- * cost is computed once per document and the values it depends on.
+ * Costs an operation against the limit before it runs. Costs depend on
+ * variables (`first: $n`), so the check runs on the resolved operation
+ * rather than as a cached validation rule. Apollo hands the same parsed
+ * document to every request with the same query text, so a cost is computed
+ * once per document and the values it depends on.
  */
-export function complexityPlugin(
+export function createComplexityCheck(
   schema: GraphQLSchema,
   maximum = MAX_QUERY_COMPLEXITY,
-): ApolloServerPlugin {
+): ComplexityCheck {
   const mutationType = schema.getMutationType();
   const mutationEstimator: ComplexityEstimator = ({ type, childComplexity }) =>
     type === mutationType ? MUTATION_COST + childComplexity : undefined;
@@ -117,36 +117,57 @@ export function complexityPlugin(
     return cost;
   }
 
+  return (document, operation, operationName, variables) => {
+    let complexity: number | undefined;
+    try {
+      complexity = complexityOf(document, operation, operationName, variables);
+    } catch (error) {
+      // An operation that cannot be costed (more than MAX_COSTED_NODES
+      // fields once fragments are spread) is refused: it must not run uncosted.
+      return tooComplex(
+        `the query is too large to cost (${(error as Error).message}): ask for fewer items or fewer fields`,
+        { maximumComplexity: maximum },
+      );
+    }
+    // Variables that do not fit their types: execution reports that, precisely (at most 50 errors).
+    if (complexity === undefined || complexity <= maximum) return undefined;
+    return tooComplex(
+      `the query's complexity is ${complexity}, more than the limit of ${maximum}: ask for fewer items or fewer fields`,
+      { complexity, maximumComplexity: maximum },
+    );
+  };
+}
+
+/** The operation's cost checked against the limit: the error to answer with, or undefined when it fits. */
+export type ComplexityCheck = (
+  document: DocumentNode,
+  operation: OperationDefinitionNode | undefined,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+) => GraphQLError | undefined;
+
+/**
+ * Refuses an operation whose estimated cost exceeds the limit, before it
+ * runs (see createComplexityCheck).
+ */
+export function complexityPlugin(
+  schema: GraphQLSchema,
+  maximum = MAX_QUERY_COMPLEXITY,
+): ApolloServerPlugin {
+  const check = createComplexityCheck(schema, maximum);
   return {
     // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's hooks return promises
     async requestDidStart() {
       return {
         // eslint-disable-next-line @typescript-eslint/require-await -- Apollo's hooks return promises
         async didResolveOperation({ request, document, operation }) {
-          let complexity: number | undefined;
-          try {
-            complexity = complexityOf(
-              document,
-              operation,
-              request.operationName ?? undefined,
-              request.variables ?? {},
-            );
-          } catch (error) {
-            // An operation that cannot be costed (more than MAX_COSTED_NODES
-            // fields once fragments are spread) is refused: it must not run uncosted.
-            throw tooComplex(
-              `the query is too large to cost (${(error as Error).message}): ask for fewer items or fewer fields`,
-              { maximumComplexity: maximum },
-            );
-          }
-          // Variables that do not fit their types: execution reports that, precisely (at most 50 errors).
-          if (complexity === undefined) return;
-          if (complexity > maximum) {
-            throw tooComplex(
-              `the query's complexity is ${complexity}, more than the limit of ${maximum}: ask for fewer items or fewer fields`,
-              { complexity, maximumComplexity: maximum },
-            );
-          }
+          const error = check(
+            document,
+            operation,
+            request.operationName ?? undefined,
+            request.variables ?? {},
+          );
+          if (error !== undefined) throw error;
         },
       };
     },
