@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { createLogger } from './logger';
 import { isMigrated, migrateToLatest } from './db/migrate';
 import { openDatabase, type OpenedDatabase } from './db/openDatabase';
+import { isTooManyConnections, tooManyConnectionsError } from './db/tooManyConnections';
 import type { EventStore } from './eventstore/createEventStore';
 import { createWakeups, type Wakeups } from './eventstore/wakeups';
 import { registerHealthRoutes } from './http/healthRoutes';
@@ -14,6 +15,7 @@ import { installGraphql } from './graphql/installGraphql';
 import { installProjections } from './projections/installProjections';
 import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
 import { installSync } from './sync/installSync';
+import { serveConnectionBudget } from './serveConnectionBudget';
 
 /** Request bodies above this are refused with 413 (GraphQL and webhooks alike). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -48,7 +50,8 @@ export async function startService(
   config: Config,
   log: Logger = createLogger(config),
 ): Promise<Service> {
-  const database = await openDatabase(config, log, config.databasePoolSize);
+  const budget = serveConnectionBudget(config.databasePoolSize);
+  const database = await openDatabase(config, log, { budget, reportRefusals: true });
   const stops: Array<() => Promise<void>> = [() => database.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse())
@@ -60,8 +63,10 @@ export async function startService(
 
     const wakeups = createWakeups({
       url: database.url,
-      onError: (error) =>
-        log.warn({ err: error }, 'event wake-up connection failed; readers fall back to polling'),
+      onError: (error) => {
+        if (!database.refusals.refused(error))
+          log.warn({ err: error }, 'event wake-up connection failed; readers fall back to polling');
+      },
     });
     stops.push(() => wakeups.close());
     const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
@@ -97,7 +102,8 @@ export async function startService(
     return { url, parts, stop: stopAll };
   } catch (error) {
     await stopAll();
-    throw error;
+    // Refused after the first connection (by a server that filled up meanwhile): the same one line.
+    throw isTooManyConnections(error) ? tooManyConnectionsError(database, budget, error) : error;
   }
 }
 

@@ -4,7 +4,7 @@ import { migrateToLatest } from '../db/migrate';
 import { openDatabase } from '../db/openDatabase';
 
 export async function migrateCommand(config: Config, log: Logger): Promise<void> {
-  const database = await openDatabase(config, log, 2);
+  const database = await openDatabase(config, log, { budget: { poolSize: 2, own: 0 } });
   try {
     const { applied } = await migrateToLatest(database.db);
     process.stdout.write(

@@ -58,7 +58,7 @@ export async function installGraphql(
     introspection: true, // admin tools need it
     csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
-    formatError: createFormatError(log, development),
+    formatError: createFormatError(log, development, database.refusals),
     validationRules: [depthLimit()],
     plugins: [
       responseCachePlugin(),

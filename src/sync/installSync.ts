@@ -4,7 +4,7 @@ import { type SyncReactorOptions, startSyncReactor } from './startSyncReactor';
 
 type Tuning = Omit<
   SyncReactorOptions,
-  'db' | 'databaseUrl' | 'eventStore' | 'platform' | 'log' | 'registry'
+  'db' | 'databaseUrl' | 'eventStore' | 'platform' | 'log' | 'registry' | 'refusals'
 >;
 
 /** The sync reactor in `serve`, on the platform the configuration names; stopped with the service. */
@@ -24,6 +24,7 @@ export function installSync(parts: ServiceParts, tuning: Tuning = {}): void {
     platform: platformFromConfig(parts.config, parts.database.db, parts.log),
     log: parts.log,
     registry: parts.registry,
+    refusals: parts.database.refusals,
   });
   parts.onStop(() => reactor.stop());
 }
