@@ -26,7 +26,7 @@ import { createWakeups } from '../src/eventstore/wakeups';
 import { installGraphql } from '../src/graphql/installGraphql';
 import { responseCacheLookups } from '../src/graphql/responseCache/responseCache';
 import { orderCursor } from '../src/graphql/pagination/cursors';
-import { createMetricsRegistry } from '../src/http/metrics';
+import { collectProcessMetrics, createMetricsRegistry } from '../src/http/metrics';
 import { MAX_BODY_BYTES, type ServiceParts } from '../src/main';
 import { allProjections } from '../src/projections/allProjections';
 import { installProjections } from '../src/projections/installProjections';
@@ -254,6 +254,7 @@ async function serveForBench(): Promise<void> {
     app: newApp(),
     onStop: (stop) => stops.push(stop),
   };
+  collectProcessMetrics(parts.registry); // a process of its own, as serve
   installProjections(parts);
   await installGraphql(parts);
   await parts.app.listen({ port: 0, host: '127.0.0.1' });

@@ -10,7 +10,7 @@ import { isTooManyConnections, tooManyConnectionsError } from './db/tooManyConne
 import type { EventStore } from './eventstore/createEventStore';
 import { createWakeups, type Wakeups } from './eventstore/wakeups';
 import { registerHealthRoutes } from './http/healthRoutes';
-import { createMetricsRegistry, registerMetricsRoute } from './http/metrics';
+import { collectProcessMetrics, createMetricsRegistry, registerMetricsRoute } from './http/metrics';
 import { installGraphql } from './graphql/installGraphql';
 import { installProjections } from './projections/installProjections';
 import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
@@ -86,6 +86,7 @@ export async function startService(
       onStop: (stop) => stops.push(stop),
     };
 
+    collectProcessMetrics(parts.registry); // serve is one service in one process
     installHealth(parts);
     installProjections(parts); // the read models, kept up to date from the log
     installTikTokWebhooks(parts); // POST /webhooks/tiktok-shop + its inbox worker
