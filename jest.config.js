@@ -13,7 +13,8 @@ const swc = [
 ];
 
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, and a check that each file leaves nothing running (jest workers must be able to exit).
+  testEnvironment: '<rootDir>/test/support/leakCheckingEnvironment.ts',
   roots: ['<rootDir>/test', '<rootDir>/src'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': swc },
