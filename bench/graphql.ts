@@ -18,7 +18,7 @@ import {
 import { connectStore, updateFbtSyncRules } from '../src/commands/storeCommands';
 import { loadConfig } from '../src/config';
 import { createDatabase } from '../src/db/database';
-import { unreportedRefusals } from '../src/db/connectionRefusals';
+import { noRefusalReporter } from '../src/db/connectionRefusals';
 import type { Database } from '../src/db/schema';
 import { orderStreamId } from '../src/domain/eventCatalog';
 import type { EventStore } from '../src/eventstore/createEventStore';
@@ -247,7 +247,7 @@ async function serveForBench(): Promise<void> {
   const parts: ServiceParts = {
     config,
     log: benchLog,
-    database: { ...database, source: 'the bench database', refusals: unreportedRefusals },
+    database: { ...database, source: 'the bench database', refusals: noRefusalReporter },
     wakeups,
     eventStore: createDomainEventStore(database.db, wakeups, database.pool),
     registry: createMetricsRegistry(),

@@ -8,15 +8,19 @@ import { isTooManyConnections, TOO_MANY_CONNECTIONS } from './tooManyConnections
  * one per request and per retry.
  */
 export interface ConnectionRefusals {
-  /** True, and counted (logged at the start of a burst), if the error is a refusal; false for any other error. */
+  /**
+   * True when the error is a refusal, which this reporter took (counted, and
+   * logged at the start of a burst): the caller logs nothing more. False for
+   * any other error, or with no reporter: the caller logs it as usual.
+   */
   refused(error: unknown): boolean;
   /** A connection was opened: the burst, if any, is over. */
   accepted(): void;
 }
 
-/** For processes that fail on the first refusal instead (the commands), and for tests. */
-export const unreportedRefusals: ConnectionRefusals = {
-  refused: (error) => isTooManyConnections(error),
+/** No reporter: every error, refusals too, is the caller's to log (the commands fail on them instead). */
+export const noRefusalReporter: ConnectionRefusals = {
+  refused: () => false,
   accepted: () => {},
 };
 

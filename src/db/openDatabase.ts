@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import {
   type ConnectionRefusals,
   reportConnectionRefusals,
-  unreportedRefusals,
+  noRefusalReporter,
 } from './connectionRefusals';
 import {
   checkDatabase,
@@ -62,7 +62,7 @@ export async function openDatabase(
   const url = embedded?.url ?? config.databaseUrl!;
   const source = embedded ? 'the embedded default database' : 'DATABASE_URL';
   // Quiet until the first connection succeeded: a refusal then is the start-up error.
-  let refusals = unreportedRefusals;
+  let refusals = noRefusalReporter;
   const handle = createDatabase(url, {
     poolSize: budget.poolSize,
     onIdleError: (error) =>

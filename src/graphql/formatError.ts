@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { type ConnectionRefusals, unreportedRefusals } from '../db/connectionRefusals';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import { isDatabaseUnavailable } from './databaseUnavailable';
 import { ErrorCode } from './errors';
 
@@ -30,7 +30,7 @@ function deliberate(error: unknown): boolean {
 export function createFormatError(
   log: Logger,
   development: boolean,
-  refusals: ConnectionRefusals = unreportedRefusals,
+  refusals: ConnectionRefusals = noRefusalReporter,
 ) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (deliberate(error)) {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
-import { type ConnectionRefusals, unreportedRefusals } from '../db/connectionRefusals';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import { electLeader, type LeaderElection, untilAborted } from '../db/leaderElection';
 import type { Database } from '../db/schema';
 import { loadCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
@@ -62,7 +62,7 @@ export function startProjectionRunners({
   pollIntervalMs = 2000,
   leaderRetryMs = 1000,
   registry,
-  refusals = unreportedRefusals,
+  refusals = noRefusalReporter,
 }: ProjectionRunnerOptions): ProjectionRunners {
   if (registry) {
     new Gauge({

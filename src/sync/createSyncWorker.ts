@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { type ConnectionRefusals, unreportedRefusals } from '../db/connectionRefusals';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import type { Database } from '../db/schema';
 import { createAlarm } from '../eventstore/alarm';
 import { compareCheckpoints } from '../eventstore/checkpoint';
@@ -214,7 +214,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       } catch (error) {
         failures++;
         pauseMs = Math.min(100 * 2 ** failures, 10_000);
-        if (!(options.refusals ?? unreportedRefusals).refused(error))
+        if (!(options.refusals ?? noRefusalReporter).refused(error))
           log.error({ err: error, retryInMs: pauseMs }, 'reading the sync queue failed');
         alarm.takeWakeUp();
       }

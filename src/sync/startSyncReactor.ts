@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { type ConnectionRefusals, unreportedRefusals } from '../db/connectionRefusals';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import { electLeader } from '../db/leaderElection';
 import type { Database } from '../db/schema';
 import type { EventStore } from '../eventstore/createEventStore';
@@ -63,7 +63,7 @@ export function startSyncReactor(options: SyncReactorOptions): SyncReactor {
     name: SYNC_REACTOR,
     retryMs: options.leaderRetryMs,
     onError: (error) => {
-      if (!(options.refusals ?? unreportedRefusals).refused(error))
+      if (!(options.refusals ?? noRefusalReporter).refused(error))
         log.warn({ err: error }, 'the sync reactor lost its leader connection');
     },
     onElected: () => log.info('this process runs the sync reactor'),

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
-import { type ConnectionRefusals, unreportedRefusals } from '../db/connectionRefusals';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import type { Database } from '../db/schema';
 import { ORDER_STREAM_PREFIX } from '../domain/eventCatalog';
 import { compareCheckpoints } from '../eventstore/checkpoint';
@@ -44,7 +44,7 @@ export function subscribeSyncQueue({
   log,
   onAdvanced,
   pollIntervalMs,
-  refusals = unreportedRefusals,
+  refusals = noRefusalReporter,
 }: SyncQueueSubscriptionOptions): Subscription {
   return eventStore.subscribe({
     name: SYNC_REACTOR,

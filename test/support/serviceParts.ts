@@ -5,7 +5,7 @@ import type { Config } from '../../src/config';
 import { createWakeups } from '../../src/eventstore/wakeups';
 import { createMetricsRegistry } from '../../src/http/metrics';
 import { MAX_BODY_BYTES, type ServiceParts } from '../../src/main';
-import { unreportedRefusals } from '../../src/db/connectionRefusals';
+import { noRefusalReporter } from '../../src/db/connectionRefusals';
 import type { DatabaseHandle } from '../../src/db/database';
 
 /**
@@ -29,7 +29,7 @@ export function testServiceParts(
       ...database,
       close: () => Promise.resolve(),
       source: 'the test database',
-      refusals: unreportedRefusals,
+      refusals: noRefusalReporter,
     },
     wakeups,
     eventStore: createDomainEventStore(database.db, wakeups),

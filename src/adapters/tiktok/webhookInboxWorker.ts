@@ -1,4 +1,4 @@
-import { type ConnectionRefusals, unreportedRefusals } from '../../db/connectionRefusals';
+import { type ConnectionRefusals, noRefusalReporter } from '../../db/connectionRefusals';
 import { electLeader, type LeaderElection } from '../../db/leaderElection';
 import { runWebhookAttempt, type WebhookAttemptDependencies } from './webhookAttempt';
 import { claimNextWebhook, nextWebhookDueInMs } from './webhookInboxClaim';
@@ -59,7 +59,7 @@ export function createWebhookInboxWorker(options: WebhookInboxWorkerOptions): We
     keepDoneForMs = 30 * DAY_MS,
     pruneEveryMs = 60 * 60 * 1000,
     leaderRetryMs,
-    refusals = unreportedRefusals,
+    refusals = noRefusalReporter,
   } = options;
   let election: LeaderElection | undefined;
   let leading = false;
