@@ -18,6 +18,7 @@ import {
 import { connectStore, updateFbtSyncRules } from '../src/commands/storeCommands';
 import { loadConfig } from '../src/config';
 import { createDatabase } from '../src/db/database';
+import { noRefusalReporter } from '../src/db/connectionRefusals';
 import type { Database } from '../src/db/schema';
 import { orderStreamId } from '../src/domain/eventCatalog';
 import type { EventStore } from '../src/eventstore/createEventStore';
@@ -26,7 +27,7 @@ import { READ_CONSISTENCY_HEADER } from '../src/graphql/consistency/consistentRe
 import { installGraphql } from '../src/graphql/installGraphql';
 import { responseCacheLookups } from '../src/graphql/responseCache/responseCache';
 import { orderCursor } from '../src/graphql/pagination/cursors';
-import { createMetricsRegistry } from '../src/http/metrics';
+import { collectProcessMetrics, createMetricsRegistry } from '../src/http/metrics';
 import { MAX_BODY_BYTES, type ServiceParts } from '../src/main';
 import { allProjections } from '../src/projections/allProjections';
 import { installProjections } from '../src/projections/installProjections';
@@ -247,13 +248,14 @@ async function serveForBench(): Promise<void> {
   const parts: ServiceParts = {
     config,
     log: benchLog,
-    database: { ...database, source: 'the bench database' },
+    database: { ...database, source: 'the bench database', refusals: noRefusalReporter },
     wakeups,
     eventStore: createDomainEventStore(database.db, wakeups, database.pool),
     registry: createMetricsRegistry(),
     app: newApp(),
     onStop: (stop) => stops.push(stop),
   };
+  collectProcessMetrics(parts.registry); // a process of its own, as serve
   installProjections(parts);
   await installGraphql(parts);
   await parts.app.listen({ port: 0, host: '127.0.0.1' });

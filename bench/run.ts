@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const selected = names.length > 0 ? names : Object.keys(benches);
-  const server = await openBenchServer();
+  // npm test runs a quick run beside the suite's other files: small pools keep
+  // it within the test fleet's connection budget (test/support/database.ts).
+  const server = await openBenchServer({ poolSizeAtMost: quick ? 8 : undefined });
   const sections: Section[] = [];
   try {
     for (const name of selected) {

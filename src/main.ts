@@ -6,16 +6,18 @@ import type { Config } from './config';
 import { createLogger } from './logger';
 import { isMigrated, migrateToLatest } from './db/migrate';
 import { openDatabase, type OpenedDatabase } from './db/openDatabase';
+import { isTooManyConnections, tooManyConnectionsError } from './db/tooManyConnections';
 import type { EventStore } from './eventstore/createEventStore';
 import { createWakeups, type Wakeups } from './eventstore/wakeups';
 import { registerAdminApp } from './http/adminApp';
 import { registerHealthRoutes } from './http/healthRoutes';
-import { createMetricsRegistry, registerMetricsRoute } from './http/metrics';
+import { collectProcessMetrics, createMetricsRegistry, registerMetricsRoute } from './http/metrics';
 import { installGraphql } from './graphql/installGraphql';
 import { installProjections } from './projections/installProjections';
 import { installTikTokReconcile } from './adapters/tiktok/installTikTokReconcile';
 import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
 import { installSync } from './sync/installSync';
+import { serveConnectionBudget } from './serveConnectionBudget';
 
 /** Request bodies above this are refused with 413 (GraphQL and webhooks alike). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -50,7 +52,8 @@ export async function startService(
   config: Config,
   log: Logger = createLogger(config),
 ): Promise<Service> {
-  const database = await openDatabase(config, log, config.databasePoolSize);
+  const budget = serveConnectionBudget(config.databasePoolSize);
+  const database = await openDatabase(config, log, { budget, reportRefusals: true });
   const stops: Array<() => Promise<void>> = [() => database.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse())
@@ -62,8 +65,10 @@ export async function startService(
 
     const wakeups = createWakeups({
       url: database.url,
-      onError: (error) =>
-        log.warn({ err: error }, 'event wake-up connection failed; readers fall back to polling'),
+      onError: (error) => {
+        if (!database.refusals.refused(error))
+          log.warn({ err: error }, 'event wake-up connection failed; readers fall back to polling');
+      },
     });
     stops.push(() => wakeups.close());
     const httpLog: FastifyBaseLogger = log.child({ component: 'http' });
@@ -83,6 +88,7 @@ export async function startService(
       onStop: (stop) => stops.push(stop),
     };
 
+    collectProcessMetrics(parts.registry); // serve is one service in one process
     installHealth(parts);
     installProjections(parts); // the read models, kept up to date from the log
     installTikTokWebhooks(parts); // POST /webhooks/tiktok-shop + its inbox worker
@@ -101,7 +107,8 @@ export async function startService(
     return { url, parts, stop: stopAll };
   } catch (error) {
     await stopAll();
-    throw error;
+    // Refused after the first connection (by a server that filled up meanwhile): the same one line.
+    throw isTooManyConnections(error) ? tooManyConnectionsError(database, budget, error) : error;
   }
 }
 

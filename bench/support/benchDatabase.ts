@@ -32,7 +32,14 @@ async function admin<T>(serverUrl: string, run: (client: pg.Client) => Promise<T
   }
 }
 
-export async function openBenchServer(): Promise<BenchServer> {
+export interface BenchServerOptions {
+  /** Caps every fresh database's pool (a quick run: it checks the report, not the figures). */
+  poolSizeAtMost?: number;
+}
+
+export async function openBenchServer({
+  poolSizeAtMost = Infinity,
+}: BenchServerOptions = {}): Promise<BenchServer> {
   const config = loadConfig();
   let embedded: EmbeddedDatabase | undefined;
   if (config.databaseUrl === undefined) embedded = await startEmbeddedPostgres(config.dataDir);
@@ -50,7 +57,9 @@ export async function openBenchServer(): Promise<BenchServer> {
     async freshDatabase(poolSize) {
       const name = `fbt_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
       await admin(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
-      const handle = createDatabase(withDatabase(serverUrl, name), { poolSize });
+      const handle = createDatabase(withDatabase(serverUrl, name), {
+        poolSize: Math.min(poolSize, poolSizeAtMost),
+      });
       await migrateToLatest(handle.db);
       const database = { ...handle, name };
       created.push(database);

@@ -32,11 +32,23 @@ export function createWakeups({ url, channel = CHANNEL, onError }: WakeupsOption
   let closed = false;
   let notifier: pg.Client | undefined;
   let listener: pg.Client | undefined;
-  let sending = false;
+  /** The NOTIFYs being sent (one at a time, coalesced). */
+  let sending: Promise<void> | undefined;
   let queued = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
   /** The LISTEN connection being opened: subscriptions starting meanwhile share it. */
   let connecting: Promise<void> | undefined;
+
+  // A connection attempt gives up as the pool's do, so that close(), which waits for it, ends.
+  const newClient = () => new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+
+  /** Connects the client; false, and the client ended, when close() came meanwhile. */
+  const connectUnlessClosed = async (client: pg.Client): Promise<boolean> => {
+    await client.connect();
+    if (!closed) return true;
+    await client.end().catch(() => {});
+    return false;
+  };
 
   const wakeAll = () => {
     for (const l of listeners) l();
@@ -49,24 +61,24 @@ export function createWakeups({ url, channel = CHANNEL, onError }: WakeupsOption
   };
 
   const openListener = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: url });
+    const client = newClient();
     client.on('error', (error) => {
-      onError?.(error);
+      if (!closed) onError?.(error);
       drop(client);
     });
     client.on('end', () => drop(client));
     client.on('notification', wakeAll);
     try {
-      await client.connect();
+      if (!(await connectUnlessClosed(client))) return;
       await client.query(`LISTEN ${channel}`);
-      if (closed) return void client.end().catch(() => {});
+      if (closed) return void (await client.end().catch(() => {}));
       listener = client;
       // Anything may have been committed while we were not listening.
       wakeAll();
     } catch (error) {
-      onError?.(error as Error);
+      if (!closed) onError?.(error as Error);
       drop(client);
-      client.end().catch(() => {});
+      await client.end().catch(() => {});
     }
   };
 
@@ -82,40 +94,41 @@ export function createWakeups({ url, channel = CHANNEL, onError }: WakeupsOption
     }
   }
 
-  const send = async (): Promise<void> => {
+  const send = (): void => {
     if (sending) {
       queued = true;
       return;
     }
-    sending = true;
+    sending = sendQueued().finally(() => (sending = undefined));
+  };
+
+  const sendQueued = async (): Promise<void> => {
     try {
       do {
         queued = false;
         if (!notifier) {
-          const client = new pg.Client({ connectionString: url });
+          const client = newClient();
           client.on('error', (error) => {
-            onError?.(error);
+            if (!closed) onError?.(error);
             if (notifier === client) notifier = undefined;
           });
-          await client.connect();
+          if (!(await connectUnlessClosed(client))) return;
           notifier = client;
         }
         await notifier.query(`NOTIFY ${channel}`);
       } while (queued && !closed);
     } catch (error) {
       // Readers of other processes fall back to their slow poll.
-      onError?.(error as Error);
-      notifier?.end().catch(() => {});
+      if (!closed) onError?.(error as Error);
+      await notifier?.end().catch(() => {});
       notifier = undefined;
-    } finally {
-      sending = false;
     }
   };
 
   return {
     committed() {
       wakeAll();
-      if (!closed) void send();
+      if (!closed) send();
     },
     onWake(l) {
       listeners.add(l);
@@ -127,6 +140,8 @@ export function createWakeups({ url, channel = CHANNEL, onError }: WakeupsOption
       if (reconnectTimer) clearTimeout(reconnectTimer);
       listeners.clear();
       for (const client of [listener, notifier]) await client?.end().catch(() => {});
+      // A connection being opened meanwhile is ended as soon as it is up: none is left behind.
+      await Promise.all([connecting, sending]);
       listener = undefined;
       notifier = undefined;
     },

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import { isDatabaseUnavailable } from './databaseUnavailable';
 import { ErrorCode } from './errors';
 
@@ -20,12 +21,17 @@ function deliberate(error: unknown): boolean {
 
 /**
  * Errors raised on purpose go out as they are. The database out of reach goes
- * out as SERVICE_UNAVAILABLE (HTTP 503: retry). Any other unexpected error (a
+ * out as SERVICE_UNAVAILABLE (HTTP 503: retry); a server that refuses more
+ * connections is logged once per burst (`refusals`), not once per request. Any other unexpected error (a
  * bug) is logged with its stack and goes out as
  * INTERNAL_SERVER_ERROR without its message, unless in development, where
  * the message and stack trace help more than they leak.
  */
-export function createFormatError(log: Logger, development: boolean) {
+export function createFormatError(
+  log: Logger,
+  development: boolean,
+  refusals: ConnectionRefusals = noRefusalReporter,
+) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (deliberate(error)) {
       // graphql-js and Apollo refuse some requests without a code of their own
@@ -39,18 +45,20 @@ export function createFormatError(log: Logger, development: boolean) {
         };
       return formatted;
     }
-    if (isDatabaseUnavailable(unwrapResolverError(error))) {
-      log.warn(
-        { err: unwrapResolverError(error), path: formatted.path },
-        'GraphQL request failed: database unavailable',
-      );
+    const original = unwrapResolverError(error);
+    if (isDatabaseUnavailable(original)) {
+      if (!refusals.refused(original))
+        log.warn(
+          { err: original, path: formatted.path },
+          'GraphQL request failed: database unavailable',
+        );
       return {
         message: 'The database is unavailable for now; retry the request shortly',
         ...(formatted.path ? { path: formatted.path } : {}),
         extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
       };
     }
-    log.error({ err: unwrapResolverError(error), path: formatted.path }, 'GraphQL request failed');
+    log.error({ err: original, path: formatted.path }, 'GraphQL request failed');
     if (development) return formatted;
     return {
       message: 'Internal server error',

@@ -88,7 +88,7 @@ export async function installGraphql(
     orderChanges,
   };
 
-  const formatError = createFormatError(log, development);
+  const formatError = createFormatError(log, development, database.refusals);
   const apollo = new ApolloServer<GraphqlContext>({
     schema,
     introspection: true, // admin tools need it

@@ -3,9 +3,19 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** One registry per service instance, so several can live in one process (tests). */
 export function createMetricsRegistry(): Registry {
-  const registry = new Registry();
+  return new Registry();
+}
+
+/**
+ * The process's own figures (CPU, memory, event loop lag, GC) on the
+ * registry: once per process, by the process's composition root (`serve`).
+ * prom-client registers a GC observer and an event-loop histogram with Node
+ * for the rest of the process's life, with no way to stop them; one per
+ * service instance would keep every stopped instance alive (in a jest worker,
+ * every test file's modules: 13 MB a file).
+ */
+export function collectProcessMetrics(registry: Registry): void {
   collectDefaultMetrics({ register: registry, prefix: 'fbt_sync_' });
-  return registry;
 }
 
 /** GET /metrics in the Prometheus text format, and request latencies by route. */

@@ -10,6 +10,7 @@ export function installProjections(parts: ServiceParts): void {
     eventStore,
     log: log.child({ component: 'projections' }),
     registry,
+    refusals: database.refusals,
   });
   parts.onStop(() => runners.stop());
 }

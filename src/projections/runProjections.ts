@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import { electLeader, type LeaderElection, untilAborted } from '../db/leaderElection';
 import type { Database } from '../db/schema';
 import { loadCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
@@ -27,6 +28,8 @@ export interface ProjectionRunnerOptions {
   /** How often a standby tries to take over (default 1 s). */
   leaderRetryMs?: number;
   registry?: Registry;
+  /** Where the leader connections report the server refusing them (logged once per burst by serve). */
+  refusals?: ConnectionRefusals;
 }
 
 /** Another process, or a replay's swap, moved the checkpoint since this batch was read. */
@@ -60,6 +63,7 @@ export function startProjectionRunners({
   pollIntervalMs = 2000,
   leaderRetryMs = 1000,
   registry,
+  refusals = noRefusalReporter,
 }: ProjectionRunnerOptions): ProjectionRunners {
   if (registry) {
     new Gauge({
@@ -82,7 +86,10 @@ export function startProjectionRunners({
       url,
       name: checkpointName,
       retryMs: leaderRetryMs,
-      onError: (error) => projectionLog.warn({ err: error }, 'projection leader connection failed'),
+      onError: (error) => {
+        if (!refusals.refused(error))
+          projectionLog.warn({ err: error }, 'projection leader connection failed');
+      },
       onElected: () => projectionLog.info('running projection'),
       lead: async (lost) => {
         await ensureProjectionCheckpoint(db, checkpointName);
@@ -92,13 +99,14 @@ export function startProjectionRunners({
           batchSize,
           pollIntervalMs,
           loadCheckpoint: () => loadCheckpoint(db, checkpointName),
-          onError: (error) =>
-            error instanceof CheckpointMoved
-              ? projectionLog.info(error.message)
-              : projectionLog.error(
-                  { err: error },
-                  'projection batch failed; retrying from the stored checkpoint',
-                ),
+          onError: (error) => {
+            if (error instanceof CheckpointMoved) projectionLog.info(error.message);
+            else if (!refusals.refused(error))
+              projectionLog.error(
+                { err: error },
+                'projection batch failed; retrying from the stored checkpoint',
+              );
+          },
           handle: (events, checkpoint, from) =>
             db.transaction().execute(async (trx) => {
               if ((await lockCheckpoint(trx, checkpointName)) !== from)

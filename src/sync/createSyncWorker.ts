@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import type { Database } from '../db/schema';
 import { createAlarm } from '../eventstore/alarm';
 import { compareCheckpoints } from '../eventstore/checkpoint';
@@ -22,6 +23,8 @@ export interface SyncWorkerOptions extends SyncOrderDependencies {
   stopTimeoutMs: number;
   /** Aborts when this process stops leading: no create is started after it. */
   signal: AbortSignal;
+  /** Where a refused connection goes instead of the log (logged once per burst by serve). */
+  refusals?: ConnectionRefusals;
 }
 
 export interface SyncWorker {
@@ -211,7 +214,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       } catch (error) {
         failures++;
         pauseMs = Math.min(100 * 2 ** failures, 10_000);
-        log.error({ err: error, retryInMs: pauseMs }, 'reading the sync queue failed');
+        if (!(options.refusals ?? noRefusalReporter).refused(error))
+          log.error({ err: error, retryInMs: pauseMs }, 'reading the sync queue failed');
         alarm.takeWakeUp();
       }
       await alarm.sleep(pauseMs);

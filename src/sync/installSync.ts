@@ -5,7 +5,7 @@ import { type SyncReactorOptions, startSyncReactor } from './startSyncReactor';
 
 type Tuning = Omit<
   SyncReactorOptions,
-  'db' | 'databaseUrl' | 'eventStore' | 'platform' | 'log' | 'registry'
+  'db' | 'databaseUrl' | 'eventStore' | 'platform' | 'log' | 'registry' | 'refusals'
 >;
 
 /**
@@ -28,6 +28,7 @@ export function installSync(parts: ServiceParts, tuning: Tuning = {}): void {
     platform: platformFromConfig(parts.config, parts.database.db, parts.log),
     log: parts.log,
     registry: parts.registry,
+    refusals: parts.database.refusals,
   };
   const reactor = startSyncReactor(options);
   const mirror = startMirrorReactor(options);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import { electLeader } from '../db/leaderElection';
 import type { Database } from '../db/schema';
 import type { EventStore } from '../eventstore/createEventStore';
@@ -33,6 +34,8 @@ export interface SyncReactorOptions {
   stopTimeoutMs?: number;
   /** How often a standby tries to take the lead. Default 1000. */
   leaderRetryMs?: number;
+  /** Where the leader connection reports the server refusing it (logged once per burst by serve). */
+  refusals?: ConnectionRefusals;
 }
 
 export interface SyncReactor {
@@ -59,7 +62,10 @@ export function startSyncReactor(options: SyncReactorOptions): SyncReactor {
     url: options.databaseUrl,
     name: SYNC_REACTOR,
     retryMs: options.leaderRetryMs,
-    onError: (error) => log.warn({ err: error }, 'the sync reactor lost its leader connection'),
+    onError: (error) => {
+      if (!(options.refusals ?? noRefusalReporter).refused(error))
+        log.warn({ err: error }, 'the sync reactor lost its leader connection');
+    },
     onElected: () => log.info('this process runs the sync reactor'),
     lead: async (lost) => {
       const worker = createSyncWorker({
@@ -75,6 +81,7 @@ export function startSyncReactor(options: SyncReactorOptions): SyncReactor {
         safetyPollMs: options.safetyPollMs ?? 30_000,
         stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
         signal: lost,
+        refusals: options.refusals,
       });
       const subscription = subscribeSyncQueue({
         db: options.db,
@@ -82,6 +89,7 @@ export function startSyncReactor(options: SyncReactorOptions): SyncReactor {
         log,
         onAdvanced: (checkpoint) => worker.queueAdvanced(checkpoint),
         pollIntervalMs: options.queuePollIntervalMs,
+        refusals: options.refusals,
       });
       await untilAborted(lost);
       await subscription.stop();

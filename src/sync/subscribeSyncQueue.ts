@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import type { Database } from '../db/schema';
 import { ORDER_STREAM_PREFIX } from '../domain/eventCatalog';
 import { compareCheckpoints } from '../eventstore/checkpoint';
@@ -20,6 +21,8 @@ export interface SyncQueueSubscriptionOptions {
   /** After each batch is stored. */
   onAdvanced: (checkpoint: Checkpoint) => void;
   pollIntervalMs?: number;
+  /** Where a refused connection goes instead of the log (logged once per burst by serve). */
+  refusals?: ConnectionRefusals;
 }
 
 /** The stored checkpoint, locked until the batch's transaction ends. */
@@ -41,6 +44,7 @@ export function subscribeSyncQueue({
   log,
   onAdvanced,
   pollIntervalMs,
+  refusals = noRefusalReporter,
 }: SyncQueueSubscriptionOptions): Subscription {
   return eventStore.subscribe({
     name: SYNC_REACTOR,
@@ -59,10 +63,12 @@ export function subscribeSyncQueue({
       });
       onAdvanced(checkpoint);
     },
-    onError: (error) =>
-      log.warn(
-        { err: error },
-        'the sync queue subscription failed; it starts again from its checkpoint',
-      ),
+    onError: (error) => {
+      if (!refusals.refused(error))
+        log.warn(
+          { err: error },
+          'the sync queue subscription failed; it starts again from its checkpoint',
+        );
+    },
   });
 }

@@ -22,6 +22,9 @@ describe('fbt-sync serve', () => {
       const metrics = await (await fetch(`${serve.url}/metrics`)).text();
       expect(metrics).toMatch(/^# HELP fbt_sync_/m);
       expect(metrics).toContain('fbt_sync_http_request_duration_seconds_bucket');
+      // The process's own figures, collected once per process.
+      expect(metrics).toContain('fbt_sync_process_cpu_user_seconds_total');
+      expect(metrics).toContain('fbt_sync_nodejs_eventloop_lag_seconds');
     } finally {
       expect(await serve.stop('SIGTERM')).toBe(0);
     }

@@ -39,13 +39,16 @@ import {
   type ScenarioRun,
 } from '../support/domainArbitraries';
 
+/** Commands racing on one order, each on a connection of its own (the test connection budget: test/support/database.ts). */
+const RACERS = 16;
+
 let database: TestDatabase;
 let eventStore: EventStore;
 let shops = 0;
 
 beforeAll(async () => {
   // More connections than concurrent commands: the race is in the database, not in the pool.
-  database = await createTestDatabase(40);
+  database = await createTestDatabase(RACERS + 4);
   eventStore = createDomainEventStore(database.db);
 });
 afterAll(() => database.drop());
@@ -229,7 +232,7 @@ function race(
   }
 }
 
-describe('32 concurrent commands on one order', () => {
+describe(`${RACERS} concurrent commands on one order`, () => {
   it('refuse only with DomainError, keep the stream contiguous and every invariant intact', async () => {
     let raced = 0;
     await fc.assert(
@@ -237,7 +240,7 @@ describe('32 concurrent commands on one order', () => {
         fc.constantFrom<FbtSyncMode>('SYNC_AND_DEDUCT_INVENTORY', 'WAIT_FOR_AWAITING_COLLECTION'),
         fc.constantFrom<FulfillmentType>('FULFILLED_BY_TIKTOK', 'FULFILLED_BY_SELLER'),
         fc.constantFrom(...STATUSES),
-        fc.array(racerArb, { minLength: 32, maxLength: 32 }),
+        fc.array(racerArb, { minLength: RACERS, maxLength: RACERS }),
         async (mode, fulfillmentType, firstStatus, racers) => {
           const storeId = await newStore(mode, 'FBT');
           const input = orderInput(storeId, fulfillmentType, firstStatus);

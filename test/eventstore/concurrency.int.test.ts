@@ -7,11 +7,15 @@ import type { Checkpoint } from '../../src/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { lastCommittedCheckpoint } from '../support/logSupport';
 
+/** Concurrent writers in the races, each on a connection of its own (the test connection budget: test/support/database.ts). */
+const WRITERS = 20;
+
 let database: TestDatabase;
 let store: EventStore;
 
 beforeAll(async () => {
-  database = await createTestDatabase(40);
+  // A connection for every writer of the races below: they race in the database, not in the pool.
+  database = await createTestDatabase(WRITERS);
   store = createEventStore({ db: database.db });
 });
 afterAll(() => database.drop());
@@ -81,7 +85,7 @@ describe.each([
       expectedVersion: 'no_stream',
     });
     for (let version = 0; version < 5; version++) {
-      const writers = Array.from({ length: 32 }, (_, w) =>
+      const writers = Array.from({ length: WRITERS }, (_, w) =>
         writer().appendToStream(hot, [{ type: 'Written', data: { w, version } }], {
           expectedVersion: version,
         }),
@@ -90,7 +94,7 @@ describe.each([
       const won = results.filter((r) => r.status === 'fulfilled');
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(won).toHaveLength(1);
-      expect(lost).toHaveLength(31);
+      expect(lost).toHaveLength(WRITERS - 1);
       for (const r of lost) {
         expect(r.reason).toBeInstanceOf(WrongExpectedVersion);
         expect((r.reason as WrongExpectedVersion).actualVersion).toBe(version + 1);
@@ -102,7 +106,7 @@ describe.each([
 
   it("appends every writer's event with expectedVersion any, with no hole or duplicate version", async () => {
     await Promise.all(
-      Array.from({ length: 40 }, (_, w) =>
+      Array.from({ length: WRITERS }, (_, w) =>
         writer().appendToStream(
           `${hot}-any`,
           [
@@ -114,9 +118,11 @@ describe.each([
       ),
     );
     const { events } = await writer().readStream(`${hot}-any`);
-    expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: 80 }, (_, i) => i));
+    expect(events.map((e) => e.streamVersion)).toEqual(
+      Array.from({ length: 2 * WRITERS }, (_, i) => i),
+    );
     // Each writer's two events stay together.
-    for (let i = 0; i < 80; i += 2) expect(events[i]!.data).toEqual(events[i + 1]!.data);
+    for (let i = 0; i < 2 * WRITERS; i += 2) expect(events[i]!.data).toEqual(events[i + 1]!.data);
   });
 });
 

@@ -163,4 +163,28 @@ describe('wake-ups', () => {
     while ((await listening()) !== before) await new Promise((r) => setTimeout(r, 10));
     expect(await listening()).toBe(before);
   });
+
+  it('close() right after a commit or a subscription leaves none of their connections open', async () => {
+    // The connections of one Wakeups, by the application_name in its URL.
+    const name = `wakeups-close-${Date.now()}`;
+    const url = new URL(database.url);
+    url.searchParams.set('application_name', name);
+    const open = async () =>
+      Number(
+        (
+          await database.pool.query<{ n: string }>(
+            'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1',
+            [name],
+          )
+        ).rows[0]!.n,
+      );
+    for (let round = 0; round < 5; round++) {
+      const own = createWakeups({ url: url.toString() });
+      // Both connections are being opened when close() comes: the NOTIFY one and the LISTEN one.
+      own.committed();
+      own.onWake(() => {});
+      await own.close();
+      expect(await open()).toBe(0);
+    }
+  });
 });

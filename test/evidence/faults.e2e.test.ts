@@ -3,7 +3,8 @@ import { afterEach, expect, it } from '@jest/globals';
 import { type Kysely, sql } from 'kysely';
 import { createDatabase } from '../../src/db/database';
 import type { Database } from '../../src/db/schema';
-import { runCli, tempDataDir } from '../support/cli';
+import { SERVE_OWN_CONNECTIONS } from '../../src/serveConnectionBudget';
+import { runCli, TEST_SERVE_POOL_SIZE, tempDataDir } from '../support/cli';
 import { createTestDatabase } from '../support/database';
 import { createGraphqlClient, type GraphqlClient, Targets } from '../support/graphqlClient';
 import {
@@ -325,8 +326,9 @@ it('a slow platform, then one slower than its timeout: every order synced once, 
   const foundAfterLostAnswer = lostIds.filter(
     (id) => facts.effects.get(id)?.alreadyOnPlatform === 1,
   );
-  // The reactor's pool is 16 connections; with its dedicated ones (leader locks, LISTEN/NOTIFY) it stays well under 32.
-  expect(peaks.connections).toBeLessThanOrEqual(32);
+  // Its pool and its own connections (leader locks, LISTEN/NOTIFY), never more: the budget the message
+  // of a full server names (DATABASE_POOL_SIZE + SERVE_OWN_CONNECTIONS).
+  expect(peaks.connections).toBeLessThanOrEqual(TEST_SERVE_POOL_SIZE + SERVE_OWN_CONNECTIONS);
   // At most 12 attempts in flight at once (the reactor's concurrency), never one per order.
   expect(peaks.inFlight).toBeLessThanOrEqual(12);
   expect(await streamsWithGaps(database.db)).toEqual([]);

@@ -43,7 +43,15 @@ const SEED = Number(process.env.EVIDENCE_SEED ?? 20261128);
 const AUTH_SECRET = 'evidence-multi-process-secret-0123456789abcdef';
 
 let database: TestDatabase;
+/** The three slots the load goes to. */
 const processes: NamedServe[] = [];
+/** Every process started, stopped by afterAll whatever happens (SIGTERM to one that exited does nothing). */
+const started: NamedServe[] = [];
+const startServeNamed = async (name: string, env: NodeJS.ProcessEnv) => {
+  const serve = await startNamedServe(name, env);
+  started.push(serve);
+  return serve;
+};
 
 beforeAll(async () => {
   // Empty, not migrated: the three processes migrate it at once (an advisory lock decides).
@@ -51,7 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const serve of processes) await serve.stop('SIGTERM');
+  for (const serve of started) await serve.stop('SIGTERM');
   await database.drop();
 });
 
@@ -62,12 +70,13 @@ it(`three serve processes, one SIGKILLed and restarted under load: ${ORDERS} ord
     AUTH_SECRET,
     PLATFORM: 'sandbox',
     DATA_DIR: tempDataDir(),
-    // Three processes beside the other test files' databases: within the server's max_connections.
-    DATABASE_POOL_SIZE: '10',
+    // Three processes of 4 + SERVE_OWN_CONNECTIONS each, beside the other jest worker's
+    // file: within the test fleet's connection budget (test/support/database.ts).
+    DATABASE_POOL_SIZE: '4',
   };
-  const started = Date.now();
+  const startedAt = Date.now();
   processes.push(
-    ...(await Promise.all([0, 1, 2].map((i) => startNamedServe(`evidence-serve-${i}`, env)))),
+    ...(await Promise.all([0, 1, 2].map((i) => startServeNamed(`evidence-serve-${i}`, env)))),
   );
   const targets = new Targets(processes.map((p) => p.url));
   const client = createGraphqlClient({ targets, secret: AUTH_SECRET });
@@ -118,7 +127,7 @@ it(`three serve processes, one SIGKILLed and restarted under load: ${ORDERS} ord
   // for the restart only if it would otherwise finish first (a slow machine),
   // so that the restarted process always takes part.
   let up = false;
-  const restarting = startNamedServe(`${victim.name}-restarted`, env).then((serve) => {
+  const restarting = startServeNamed(`${victim.name}-restarted`, env).then((serve) => {
     up = true;
     return serve;
   });
@@ -136,7 +145,7 @@ it(`three serve processes, one SIGKILLed and restarted under load: ${ORDERS} ord
   answeredBy[victim.name] = client.stats.answeredBy[victim.url] ?? 0;
   // The restarted process took its share of what was left.
   expect(answeredBy[restarted.name]).toBeGreaterThan(0);
-  const loadSeconds = (Date.now() - started) / 1000;
+  const loadSeconds = (Date.now() - startedAt) / 1000;
   expect(run.unexpected).toEqual([]);
   expect(exitCode).toBeNull(); // killed by the signal, not exited
 

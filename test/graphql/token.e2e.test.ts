@@ -103,10 +103,20 @@ describe('serve with the generated secret', () => {
       const storeId = data.connectStore.store.id;
 
       const storeToken = (await runCli(['token', '--store', storeId], env)).stdout.trim();
-      const stores = await call(storeToken, '{ stores { edges { node { id } } } }');
-      expect(await stores.json()).toEqual({
-        data: { stores: { edges: [{ node: { id: storeId } }] } },
-      });
+      const stores = async () =>
+        (await (await call(storeToken, '{ stores { edges { node { id } } } }')).json()) as {
+          data: { stores: { edges: Array<{ node: { id: string } }> } };
+        };
+      // The stores read model follows the log: its projection reads below the cluster-wide
+      // horizon, which a transaction of a test running beside this one can hold back for a
+      // moment. Ask again until the store is there.
+      let seen = await stores();
+      const deadline = Date.now() + 10_000;
+      while (seen.data.stores.edges.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        seen = await stores();
+      }
+      expect(seen).toEqual({ data: { stores: { edges: [{ node: { id: storeId } }] } } });
       const forbidden = await call(storeToken, '{ projections { name } }');
       expect(
         ((await forbidden.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!

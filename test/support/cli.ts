@@ -42,10 +42,23 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * The pool of a `serve` a test starts, unless the test says otherwise: it opens
+ * at most this plus SERVE_OWN_CONNECTIONS (the connection budget of the test
+ * fleet: test/support/database.ts).
+ */
+export const TEST_SERVE_POOL_SIZE = 8;
+
 /** Starts `fbt-sync serve` on a free port and waits until it says where it listens. */
 export function startServe(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      DATABASE_POOL_SIZE: String(TEST_SERVE_POOL_SIZE),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -8,6 +8,25 @@ export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
+/*
+ * The test fleet's connection budget. PostgreSQL refuses connections past its
+ * max_connections (100 by default: "sorry, too many clients already"), the
+ * suite runs two files at once (maxWorkers 2), and the server may be shared.
+ * A file opens at most, at once:
+ *   - its database's pool: createTestDatabase(poolSize), 10 unless it says less;
+ *   - for an in-process service (testServiceParts): LISTEN and NOTIFY, and one
+ *     connection per leader election it starts (a projection runner, the sync
+ *     reactor, the webhook inbox worker), up to 8 with the inbox's LISTEN;
+ *   - per `serve` it starts: DATABASE_POOL_SIZE (TEST_SERVE_POOL_SIZE, 8, in
+ *     test/support/cli.ts) + SERVE_OWN_CONNECTIONS (12) = 20;
+ *   - per command it runs: replay or verify 4 + 2, migrate 2.
+ * The largest files: evidence/multiProcess, three serve processes of 4 + 12
+ * and its own 2, then verify: 50; serveCrash 1 + 8 + 2 + 20 = 31;
+ * eventstore/concurrency, 20 writers on connections of their own and 2 more:
+ * 22; faults 2 + 20 + 6 = 28; bench/benchSmoke 21 (a quick bench caps its
+ * pools at 8). So two files together stay under 80.
+ */
+
 function serverUrl(): string {
   const url = process.env.FBT_TEST_SERVER_URL;
   if (!url)

@@ -38,6 +38,13 @@ export default async function globalSetup(): Promise<void> {
       const pid = Number(datname.slice(TEST_DB_PREFIX.length).split('_')[0]);
       if (!pidAlive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
+    const staleRoles = await client.query<{ rolname: string }>(
+      `SELECT rolname FROM pg_roles WHERE rolname LIKE '${TEST_DB_PREFIX}%'`,
+    );
+    for (const { rolname } of staleRoles.rows) {
+      const pid = Number(rolname.slice(TEST_DB_PREFIX.length).split('_')[0]);
+      if (!pidAlive(pid)) await client.query(`DROP ROLE IF EXISTS "${rolname}"`);
+    }
     await client.query(`CREATE DATABASE "${template}"`);
   });
   const handle = createDatabase(withDatabase(serverUrl, template), { poolSize: 1 });

@@ -14,6 +14,12 @@ export default async function globalTeardown(): Promise<void> {
       );
       for (const { datname } of ours.rows)
         await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      // Roles a test made (they outlive databases), should it not have dropped its own.
+      const roles = await client.query<{ rolname: string }>(
+        'SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)',
+        [runId],
+      );
+      for (const { rolname } of roles.rows) await client.query(`DROP ROLE IF EXISTS "${rolname}"`);
     });
   }
   const embedded = (globalThis as { embeddedPostgres?: EmbeddedDatabase }).embeddedPostgres;

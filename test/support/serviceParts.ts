@@ -5,6 +5,7 @@ import type { Config } from '../../src/config';
 import { createWakeups } from '../../src/eventstore/wakeups';
 import { createMetricsRegistry } from '../../src/http/metrics';
 import { MAX_BODY_BYTES, type ServiceParts } from '../../src/main';
+import { noRefusalReporter } from '../../src/db/connectionRefusals';
 import type { DatabaseHandle } from '../../src/db/database';
 
 /**
@@ -24,7 +25,12 @@ export function testServiceParts(
   const parts: ServiceParts = {
     config,
     log,
-    database: { ...database, close: () => Promise.resolve(), source: 'the test database' },
+    database: {
+      ...database,
+      close: () => Promise.resolve(),
+      source: 'the test database',
+      refusals: noRefusalReporter,
+    },
     wakeups,
     eventStore: createDomainEventStore(database.db, wakeups),
     registry: createMetricsRegistry(),

@@ -71,6 +71,7 @@ export function installTikTokWebhooks(
   const worker = createWebhookInboxWorker({
     ...attempt,
     url: database.url,
+    refusals: database.refusals,
     leaseMs,
     pollIntervalMs: options.pollIntervalMs,
     concurrency: options.concurrency,

@@ -1,3 +1,4 @@
+import { type ConnectionRefusals, noRefusalReporter } from '../../db/connectionRefusals';
 import { electLeader, type LeaderElection } from '../../db/leaderElection';
 import { runWebhookAttempt, type WebhookAttemptDependencies } from './webhookAttempt';
 import { claimNextWebhook, nextWebhookDueInMs } from './webhookInboxClaim';
@@ -21,6 +22,8 @@ export interface WebhookInboxWorkerOptions extends WebhookAttemptDependencies {
   keepDoneForMs?: number;
   pruneEveryMs?: number;
   leaderRetryMs?: number;
+  /** Where the leader and LISTEN connections report the server refusing them (logged once per burst by serve). */
+  refusals?: ConnectionRefusals;
 }
 
 export interface WebhookInboxWorker {
@@ -56,6 +59,7 @@ export function createWebhookInboxWorker(options: WebhookInboxWorkerOptions): We
     keepDoneForMs = 30 * DAY_MS,
     pruneEveryMs = 60 * 60 * 1000,
     leaderRetryMs,
+    refusals = noRefusalReporter,
   } = options;
   let election: LeaderElection | undefined;
   let leading = false;
@@ -112,10 +116,12 @@ export function createWebhookInboxWorker(options: WebhookInboxWorkerOptions): We
           if (!listener?.listening && Date.now() - listenTriedAt >= pollIntervalMs) {
             listenTriedAt = Date.now();
             await listener?.close();
-            listener = await listenToWebhookInbox(url, wake, (error) =>
-              log.warn({ err: error }, 'webhook inbox LISTEN connection broke; polling'),
-            ).catch((error: unknown) => {
-              log.warn({ err: error }, 'cannot LISTEN for webhook inbox rows; polling');
+            listener = await listenToWebhookInbox(url, wake, (error) => {
+              if (!refusals.refused(error))
+                log.warn({ err: error }, 'webhook inbox LISTEN connection broke; polling');
+            }).catch((error: unknown) => {
+              if (!refusals.refused(error))
+                log.warn({ err: error }, 'cannot LISTEN for webhook inbox rows; polling');
               return undefined;
             });
           }
@@ -140,7 +146,8 @@ export function createWebhookInboxWorker(options: WebhookInboxWorkerOptions): We
         } catch (error) {
           settledWaiters.push(...waiting);
           failures++;
-          log.warn({ err: error }, 'webhook inbox round failed; trying again');
+          if (!refusals.refused(error))
+            log.warn({ err: error }, 'webhook inbox round failed; trying again');
           await pause(Math.min(100 * 2 ** failures, 30_000), lost);
           woken = false;
         }
@@ -170,7 +177,9 @@ export function createWebhookInboxWorker(options: WebhookInboxWorkerOptions): We
         name: 'tiktok-webhook-inbox',
         lead,
         retryMs: leaderRetryMs,
-        onError: (error) => log.warn({ err: error }, 'webhook inbox leader election'),
+        onError: (error) => {
+          if (!refusals.refused(error)) log.warn({ err: error }, 'webhook inbox leader election');
+        },
       });
     },
     wake,
