@@ -71,14 +71,19 @@ export async function installGraphql(
   const moved = createWakeups({
     url: database.url,
     channel: READ_MODELS_CHANNEL,
-    onError: (error) =>
-      log.warn({ err: error }, 'read-model wake-up connection failed; waiting queries poll'),
+    onError: (error) => {
+      if (!database.refusals.refused(error))
+        log.warn({ err: error }, 'read-model wake-up connection failed; waiting queries poll');
+    },
   });
   parts.onStop(() => moved.close());
   const orderChanges = createOrderChangeFeed({
     db: database.db,
     onReadModelsMoved: (listener) => moved.onWake(listener),
-    onError: (error) => log.warn({ err: error }, 'reading changed orders for subscriptions'),
+    onError: (error) => {
+      if (!database.refusals.refused(error))
+        log.warn({ err: error }, 'reading changed orders for subscriptions');
+    },
   });
   parts.onStop(() => Promise.resolve(orderChanges.close()));
   const services: GraphqlServices = {

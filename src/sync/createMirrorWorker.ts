@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import type { Database } from '../db/schema';
 import { createAlarm } from '../eventstore/alarm';
 import { compareCheckpoints } from '../eventstore/checkpoint';
@@ -22,6 +23,8 @@ export interface MirrorWorkerOptions extends MirrorOrderDependencies {
   stopTimeoutMs: number;
   /** Aborts when this process stops leading: no platform call is started after it. */
   signal: AbortSignal;
+  /** Where reading the queue reports the server refusing connections (logged once per burst by serve). */
+  refusals?: ConnectionRefusals;
 }
 
 export interface MirrorWorker {
@@ -191,7 +194,8 @@ export function createMirrorWorker(options: MirrorWorkerOptions): MirrorWorker {
       } catch (error) {
         failures++;
         pauseMs = Math.min(100 * 2 ** failures, 10_000);
-        log.error({ err: error, retryInMs: pauseMs }, 'reading the mirroring queue failed');
+        if (!(options.refusals ?? noRefusalReporter).refused(error))
+          log.error({ err: error, retryInMs: pauseMs }, 'reading the mirroring queue failed');
         alarm.takeWakeUp();
       }
       await alarm.sleep(pauseMs);

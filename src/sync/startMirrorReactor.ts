@@ -1,3 +1,4 @@
+import { noRefusalReporter } from '../db/connectionRefusals';
 import { electLeader } from '../db/leaderElection';
 import { createMirrorWorker } from './createMirrorWorker';
 import { createMirrorMetrics } from './mirrorMetrics';
@@ -24,12 +25,15 @@ const untilAborted = (signal: AbortSignal) =>
 export function startMirrorReactor(options: MirrorReactorOptions): MirrorReactor {
   const log = options.log.child({ component: MIRROR_REACTOR });
   const metrics = createMirrorMetrics(options.registry);
+  const refusals = options.refusals ?? noRefusalReporter;
   const election = electLeader({
     url: options.databaseUrl,
     name: MIRROR_REACTOR,
     retryMs: options.leaderRetryMs,
-    onError: (error) =>
-      log.warn({ err: error }, 'the mirroring reactor lost its leader connection'),
+    onError: (error) => {
+      if (!refusals.refused(error))
+        log.warn({ err: error }, 'the mirroring reactor lost its leader connection');
+    },
     onElected: () => log.info('this process runs the mirroring reactor'),
     lead: async (lost) => {
       const worker = createMirrorWorker({
@@ -45,6 +49,7 @@ export function startMirrorReactor(options: MirrorReactorOptions): MirrorReactor
         safetyPollMs: options.safetyPollMs ?? 30_000,
         stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
         signal: lost,
+        refusals,
       });
       const subscription = subscribeMirrorQueue({
         db: options.db,
@@ -52,6 +57,7 @@ export function startMirrorReactor(options: MirrorReactorOptions): MirrorReactor
         log,
         onAdvanced: (checkpoint) => worker.queueAdvanced(checkpoint),
         pollIntervalMs: options.queuePollIntervalMs,
+        refusals,
       });
       await untilAborted(lost);
       await subscription.stop();

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
+import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import type { Database } from '../db/schema';
 import { ORDER_STREAM_PREFIX, orderStreamId } from '../domain/eventCatalog';
 import type { OrderEvent } from '../domain/orderEvents';
@@ -22,6 +23,8 @@ export interface MirrorQueueSubscriptionOptions {
   /** After each batch is stored. */
   onAdvanced: (checkpoint: Checkpoint) => void;
   pollIntervalMs?: number;
+  /** Where a failed batch reports the server refusing connections (logged once per burst by serve). */
+  refusals?: ConnectionRefusals;
 }
 
 async function lockStoredCheckpoint(db: Kysely<Database>): Promise<Checkpoint | undefined> {
@@ -43,6 +46,7 @@ export function subscribeMirrorQueue({
   log,
   onAdvanced,
   pollIntervalMs,
+  refusals = noRefusalReporter,
 }: MirrorQueueSubscriptionOptions): Subscription {
   return eventStore.subscribe({
     name: MIRROR_REACTOR,
@@ -70,10 +74,12 @@ export function subscribeMirrorQueue({
       });
       onAdvanced(checkpoint);
     },
-    onError: (error) =>
-      log.warn(
-        { err: error },
-        'the mirroring queue subscription failed; it starts again from its checkpoint',
-      ),
+    onError: (error) => {
+      if (!refusals.refused(error))
+        log.warn(
+          { err: error },
+          'the mirroring queue subscription failed; it starts again from its checkpoint',
+        );
+    },
   });
 }

@@ -129,8 +129,11 @@ describe('a server that refuses more connections', () => {
         Array.from({ length: 10 }, () => ({ status: 503, code: 'SERVICE_UNAVAILABLE' })),
       );
 
-      // Ten requests, five elections retrying every second, the LISTEN: one line, and
-      // no other line with the server's reason.
+      // Time for the background connections (elections retrying each second, the
+      // LISTENs, the queue readers) to meet the refusal too.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      // Ten requests, the elections, the LISTENs: one line, and no other line with
+      // the server's reason.
       const burst = linesAbout(serve.output(), 'refuses connections');
       expect(burst).toHaveLength(1);
       expect(JSON.parse(burst[0]!)).toMatchObject({

@@ -26,7 +26,10 @@ export function installTikTokReconcile(
   const metrics = createReconcileMetrics(
     registry,
     () => readReconcileWatermarkLags(database.db),
-    (error) => log.warn({ err: error }, 'cannot read the reconcile watermarks for /metrics'),
+    (error) => {
+      if (!database.refusals.refused(error))
+        log.warn({ err: error }, 'cannot read the reconcile watermarks for /metrics');
+    },
   );
   if (config.reconcileIntervalS === 0) {
     log.info('RECONCILE_INTERVAL_S=0: TikTok Shop reconciliation is off');
@@ -48,6 +51,7 @@ export function installTikTokReconcile(
     log,
     metrics,
     intervalMs: config.reconcileIntervalS * 1000,
+    refusals: database.refusals,
   });
   schedule.start();
   parts.onStop(() => schedule.stop());

@@ -1,3 +1,4 @@
+import { type ConnectionRefusals, noRefusalReporter } from '../../db/connectionRefusals';
 import { electLeader, type LeaderElection } from '../../db/leaderElection';
 import { connectedStoreIds } from './connectedStoreIds';
 import { type ReconcileDependencies, reconcileStore } from './reconcileStore';
@@ -6,6 +7,8 @@ export interface ReconcileScheduleOptions extends ReconcileDependencies {
   /** From one round over every store to the next. */
   intervalMs: number;
   leaderRetryMs?: number;
+  /** Where the election and the rounds report the server refusing connections (logged once per burst by serve). */
+  refusals?: ConnectionRefusals;
 }
 
 export interface ReconcileSchedule {
@@ -27,6 +30,7 @@ export interface ReconcileSchedule {
  */
 export function createReconcileSchedule(options: ReconcileScheduleOptions): ReconcileSchedule {
   const { db, url, log, intervalMs, leaderRetryMs } = options;
+  const refusals = options.refusals ?? noRefusalReporter;
   let election: LeaderElection | undefined;
   let leading = false;
   let rounds = 0;
@@ -48,7 +52,8 @@ export function createReconcileSchedule(options: ReconcileScheduleOptions): Reco
     try {
       storeIds = await connectedStoreIds(db);
     } catch (error) {
-      log.warn({ err: error }, 'cannot list the stores to reconcile; trying next round');
+      if (!refusals.refused(error))
+        log.warn({ err: error }, 'cannot list the stores to reconcile; trying next round');
       return;
     }
     for (const storeId of storeIds) {
@@ -60,7 +65,8 @@ export function createReconcileSchedule(options: ReconcileScheduleOptions): Reco
       } catch (error) {
         // Stopping (or losing the lead) interrupts a run on purpose; its watermark stays.
         if (lost.aborted) return log.info({ storeId }, 'reconcile interrupted: no longer leading');
-        log.warn({ err: error, storeId }, 'reconciling a store failed; trying again next round');
+        if (!refusals.refused(error))
+          log.warn({ err: error, storeId }, 'reconciling a store failed; trying again next round');
       }
     }
   }
@@ -86,7 +92,9 @@ export function createReconcileSchedule(options: ReconcileScheduleOptions): Reco
         name: 'tiktok-reconcile',
         lead,
         retryMs: leaderRetryMs,
-        onError: (error) => log.warn({ err: error }, 'reconcile leader election'),
+        onError: (error) => {
+          if (!refusals.refused(error)) log.warn({ err: error }, 'reconcile leader election');
+        },
       });
     },
     get isLeading() {
