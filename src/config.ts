@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { credentialsKeyProblem } from './credentials/credentialsKeyText';
 
 /** Bad configuration: start-up stops with one line naming the variable. */
 export class ConfigError extends Error {
@@ -35,6 +36,8 @@ export interface Config {
   host: string;
   /** Unset means generated once and kept under dataDir. */
   authSecret: string | undefined;
+  /** The key that encrypts stores' tokens at rest (32 bytes, base64 or hex); unset means generated once and kept under dataDir. */
+  credentialsKey: string | undefined;
   platform: PlatformKind;
   shopifyAdminApiUrl: string;
   shopifyAccessToken: string | undefined;
@@ -124,6 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('AUTH_SECRET', 'must be at least 32 characters');
   }
 
+  const credentialsKey = nonEmpty(env, 'CREDENTIALS_KEY');
+  if (credentialsKey !== undefined) {
+    const problem = credentialsKeyProblem(credentialsKey);
+    if (problem !== undefined) throw new ConfigError('CREDENTIALS_KEY', problem);
+  }
+
   const platform = nonEmpty(env, 'PLATFORM') ?? 'sandbox';
   if (platform !== 'sandbox' && platform !== 'shopify') {
     throw new ConfigError('PLATFORM', `must be sandbox or shopify, got ${platform}`);
@@ -153,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
     authSecret,
+    credentialsKey,
     platform,
     shopifyAdminApiUrl: httpUrl(
       'SHOPIFY_ADMIN_API_URL',

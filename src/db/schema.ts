@@ -3,6 +3,7 @@ import type { ProjectionTables } from '../projections/tables';
 import type { SandboxTables } from '../adapters/sandbox/tables';
 import type { SyncTables } from '../sync/tables';
 import type { TikTokReconcileTables } from '../adapters/tiktok/reconcileTables';
+import type { CredentialTables } from '../credentials/credentialTables';
 import type { TikTokWebhookTables } from '../adapters/tiktok/webhookTables';
 
 /** The event log: one append-only table, a stream per store and per order. */
@@ -40,4 +41,5 @@ export interface Database
     SandboxTables,
     SyncTables,
     TikTokWebhookTables,
-    TikTokReconcileTables {}
+    TikTokReconcileTables,
+    CredentialTables {}

@@ -29,7 +29,7 @@ describe('resolveAuthSecret', () => {
     writeFileSync(path.join(dataDir, 'auth-secret'), 'short\n');
     expect(() => resolveAuthSecret({ authSecret: undefined, dataDir })).toThrow(ConfigError);
     expect(() => resolveAuthSecret({ authSecret: undefined, dataDir })).toThrow(
-      /^AUTH_SECRET: unset, and .*auth-secret holds no usable secret/,
+      /^AUTH_SECRET: unset, and .*auth-secret holds no usable token secret \(at least 32 characters\)/,
     );
   });
 
