@@ -66,6 +66,8 @@ function summary(result: ReconcileResult): string {
     `store ${result.storeId}: ${result.found} orders found`,
     `${result.recorded} were missing and are now recorded`,
     `${result.statusChanges} status changes applied`,
+    `${result.returnsFound} returns found`,
+    `${result.cancellations} cancellations and ${result.refunds} refunds after sync recorded`,
     `${result.pages} pages`,
     `searched ${result.from.toISOString()} to ${result.to.toISOString()}`,
     `watermark ${result.watermark?.toISOString() ?? 'none yet'}`,

@@ -131,7 +131,7 @@ describe('fbt-sync reconcile', () => {
     );
     expect(first.stdout).toMatch(
       new RegExp(
-        `^store ${storeId}: 12 orders found, 11 were missing and are now recorded, 1 status changes applied, 1 pages, searched \\S+ to \\S+, watermark \\S+Z\\n$`,
+        `^store ${storeId}: 12 orders found, 11 were missing and are now recorded, 1 status changes applied, 0 returns found, 0 cancellations and 0 refunds after sync recorded, 1 pages, searched \\S+ to \\S+, watermark \\S+Z\\n$`,
       ),
     );
     const mark = await watermark();

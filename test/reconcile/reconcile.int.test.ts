@@ -255,11 +255,13 @@ describe('reconcile', () => {
     fake.inject({ kind: 'serverError', times: 1, httpStatus: 503 });
     // The second page throttled as well, after the first was served.
     fake.inject({ kind: 'apiError', after: 1, code: 36009002, message: 'Too many requests' });
-    const searchesBefore = fake.requests.filter((r) => r.path.endsWith('/search')).length;
+    const orderSearches = () =>
+      fake.requests.filter((r) => r.path === '/order/202309/orders/search');
+    const searchesBefore = orderSearches().length;
 
     const result = completed(await reconcileStore(dependencies({ client }), { storeId }));
     expect(result).toMatchObject({ found: 12, recorded: 12, pages: 2 });
-    const searches = fake.requests.filter((r) => r.path.endsWith('/search')).slice(searchesBefore);
+    const searches = orderSearches().slice(searchesBefore);
     expect(searches.map((r) => r.answeredStatus)).toEqual([429, 429, 503, 200, 200, 200]);
     expect(searches.map((r) => r.answeredCode)).toEqual([
       36009002,

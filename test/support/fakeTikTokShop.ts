@@ -277,19 +277,84 @@ export async function startFakeTikTokShop({
     return data;
   }
 
-  function searchReturns(body: string): unknown {
-    let parsed: unknown;
+  /**
+   * Search Returns 202309: the returns of the order_ids asked for, or those
+   * with update_time_ge <= update_time < update_time_lt, oldest update first
+   * (ties by id), paged like Search Orders (page_size 1 to 50).
+   */
+  function searchReturns(query: Record<string, string>, body: string): unknown {
+    let parsed: Record<string, unknown>;
     try {
-      parsed = JSON.parse(body === '' ? '{}' : body);
+      parsed = JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>;
     } catch {
       throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. The body is not JSON.');
     }
-    const orderIds = (parsed as { order_ids?: unknown }).order_ids;
-    if (!Array.isArray(orderIds) || orderIds.some((id) => typeof id !== 'string'))
-      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `order_ids` must be strings.');
-    const wanted = new Set(orderIds as string[]);
-    const found = [...returns.values()].filter((r) => wanted.has(r.order_id as string));
-    return { return_orders: found, total_count: found.length, next_page_token: '' };
+    const pageSize = Number(query.page_size ?? '20');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) {
+      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `page_size` must be 1-50.');
+    }
+    const orderIds = parsed.order_ids;
+    const ge = parsed.update_time_ge;
+    const lt = parsed.update_time_lt;
+    let matching: Array<Record<string, unknown>>;
+    if (orderIds !== undefined) {
+      if (!Array.isArray(orderIds) || orderIds.some((id) => typeof id !== 'string'))
+        throw new Refusal(
+          400,
+          INVALID_PARAMETER,
+          'Invalid parameter. `order_ids` must be strings.',
+        );
+      const wanted = new Set(orderIds as string[]);
+      matching = [...returns.values()].filter((r) => wanted.has(r.order_id as string));
+    } else if (ge !== undefined || lt !== undefined) {
+      if (
+        !Number.isSafeInteger(ge) ||
+        !Number.isSafeInteger(lt) ||
+        (ge as number) > (lt as number)
+      ) {
+        throw new Refusal(
+          400,
+          INVALID_PARAMETER,
+          'Invalid parameter. `update_time_ge` and `update_time_lt` are Unix seconds, ge <= lt.',
+        );
+      }
+      matching = [...returns.values()].filter((r) => {
+        const updated = r.update_time as number;
+        return updated >= (ge as number) && updated < (lt as number);
+      });
+    } else {
+      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. Name orders or a time range.');
+    }
+    matching.sort(
+      (a, b) =>
+        (a.update_time as number) - (b.update_time as number) ||
+        (String(a.return_id) < String(b.return_id)
+          ? -1
+          : String(a.return_id) > String(b.return_id)
+            ? 1
+            : 0),
+    );
+    const window = `returns ${JSON.stringify(orderIds ?? null)} ${String(ge)}-${String(lt)}`;
+    let offset = 0;
+    if (query.page_token !== undefined) {
+      const issued = pageTokens.get(query.page_token);
+      if (issued === undefined || issued.window !== window) {
+        throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `page_token` is invalid.');
+      }
+      offset = issued.offset;
+    }
+    const page = matching.slice(offset, offset + pageSize);
+    const data: Record<string, unknown> = {
+      return_orders: page,
+      total_count: matching.length,
+      next_page_token: '',
+    };
+    if (offset + pageSize < matching.length) {
+      const token = randomBytes(12).toString('base64url');
+      pageTokens.set(token, { window, offset: offset + pageSize });
+      data.next_page_token = token;
+    }
+    return data;
   }
 
   function answer(
@@ -362,7 +427,7 @@ export async function startFakeTikTokShop({
           ? getOrderDetail(query)
           : route === `POST ${SEARCH_PATH}`
             ? searchOrders(query, body)
-            : searchReturns(body);
+            : searchReturns(query, body);
       answer(response, recorded, 200, 0, 'Success', data);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema';
 import { refundKeyOf } from '../../src/adapters/shopify/refundNote';
 import { mirroringStatusOf } from '../../src/domain/orderAfterSync';
 import type { Order } from '../../src/domain/orderState';
@@ -52,7 +54,7 @@ const twoDecimals = (amount: string | number) => Number(amount).toFixed(2);
 
 export type LifeOf = (store: TestStore, tiktokOrderId: string) => Promise<PlatformOrderLife>;
 
-export function sandboxLife(process: Process): LifeOf {
+export function sandboxLife(process: { handle: { db: Kysely<Database> } }): LifeOf {
   const { db } = process.handle;
   return async (store, tiktokOrderId) => {
     const order = await db

@@ -10,8 +10,9 @@ export const SEARCH_ORDERS_PATH = '/order/202309/orders/search';
 /** Search Orders takes 1 to 100 orders a page. */
 export const MAX_SEARCH_PAGE_SIZE = 100;
 export const SEARCH_RETURNS_PATH = '/return_refund/202309/returns/search';
-/** Returns of one order fit a page many times over; a page this size is all of them. */
-const RETURNS_PAGE_SIZE = 50;
+/** Search Returns takes 1 to 50 returns a page; the returns of one order fit one many times over. */
+export const MAX_RETURNS_PAGE_SIZE = 50;
+const RETURNS_PAGE_SIZE = MAX_RETURNS_PAGE_SIZE;
 
 export interface TikTokShopClientOptions {
   /** e.g. https://open-api.tiktokglobalshop.com, or a fake's address in tests. */
@@ -44,12 +45,21 @@ export interface SearchOrdersPage {
   totalCount: number | undefined;
 }
 
+export interface SearchReturnsPage {
+  returns: TikTokShopReturn[];
+  /** Absent (or empty) on the last page. */
+  nextPageToken: string | undefined;
+  totalCount: number | undefined;
+}
+
 export interface TikTokShopClient {
   getOrderDetail(input: { orderId: string; shopCipher?: string }): Promise<TikTokShopOrder>;
   /** One page of Search Orders (202309), oldest update first. */
   searchOrders(input: SearchOrdersInput): Promise<SearchOrdersPage>;
   /** Every return and refund of one order (Search Returns, 202309), following next_page_token. */
   searchReturns(input: { orderId: string; shopCipher?: string }): Promise<TikTokShopReturn[]>;
+  /** One page of Search Returns (202309) by update time, oldest update first (reconciliation); pages of 1 to 50. */
+  searchReturnsUpdated(input: SearchOrdersInput): Promise<SearchReturnsPage>;
 }
 
 // TikTok's own codes, from public copies of its common-errors page.
@@ -253,6 +263,48 @@ export function createTikTokShopClient({
       return {
         orders: raw.map((order) => mapTikTokOrder(order)),
         nextPageToken: typeof next === 'string' && next !== '' ? next : undefined,
+        totalCount: total !== undefined && total >= 0 ? total : undefined,
+      };
+    },
+
+    async searchReturnsUpdated({ shopCipher, updateTimeGe, updateTimeLt, pageSize, pageToken }) {
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_RETURNS_PAGE_SIZE) {
+        throw new RangeError(`page size must be 1 to ${MAX_RETURNS_PAGE_SIZE}, got ${pageSize}`);
+      }
+      const parameters: Record<string, string> = {
+        page_size: String(pageSize),
+        sort_field: 'update_time',
+        sort_order: 'ASC',
+      };
+      if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
+      if (pageToken !== undefined && pageToken !== '') parameters.page_token = pageToken;
+      const data = await signedRequest(SEARCH_RETURNS_PATH, parameters, {
+        update_time_ge: updateTimeGe,
+        update_time_lt: updateTimeLt,
+      });
+      if (!isObject(data)) {
+        throw new TikTokApiError('UNEXPECTED_RESPONSE', 'Search Returns answered without data');
+      }
+      // A page with no returns may leave the list out.
+      const raw = data.return_orders ?? [];
+      if (!Array.isArray(raw)) {
+        throw new TikTokApiError(
+          'UNEXPECTED_RESPONSE',
+          'Search Returns answered with data.return_orders not a list',
+        );
+      }
+      const next = data.next_page_token;
+      if (next !== undefined && next !== null && typeof next !== 'string') {
+        throw new TikTokApiError(
+          'UNEXPECTED_RESPONSE',
+          'Search Returns answered with a next_page_token that is not a string',
+        );
+      }
+      const total = readInteger(data.total_count);
+      return {
+        returns: raw.map((item) => mapTikTokReturn(item)),
+        // A page with no returns is the last, whatever token came with it.
+        nextPageToken: typeof next === 'string' && next !== '' && raw.length > 0 ? next : undefined,
         totalCount: total !== undefined && total >= 0 ? total : undefined,
       };
     },

@@ -7,6 +7,8 @@ export interface ReconcileMetrics {
   found(count: number): void;
   missing(count: number): void;
   statusChanges(count: number): void;
+  /** Cancellations after sync and completed refunds recorded (their webhooks were lost). */
+  afterSyncFacts(fact: 'cancellation' | 'refund', count: number): void;
   run(outcome: ReconcileRunOutcome): void;
 }
 
@@ -30,6 +32,13 @@ export function createReconcileMetrics(
     'fbt_sync_reconcile_status_changes_total',
     'Status changes of known orders that reconciliation applied (their webhooks were lost).',
   );
+  const facts = new Counter({
+    name: 'fbt_sync_reconcile_after_sync_facts_total',
+    help: 'Cancellations after sync and completed returns reconciliation recorded (their webhooks were lost), by fact.',
+    labelNames: ['fact'],
+    registers: [registry],
+  });
+  for (const fact of ['cancellation', 'refund']) facts.inc({ fact }, 0);
   const runs = new Counter({
     name: 'fbt_sync_reconcile_runs_total',
     help: 'Reconciliation runs of one store, by outcome (skipped: another process held its lock).',
@@ -57,6 +66,7 @@ export function createReconcileMetrics(
     found: (count) => found.inc(count),
     missing: (count) => missing.inc(count),
     statusChanges: (count) => changes.inc(count),
+    afterSyncFacts: (fact, count) => facts.inc({ fact }, count),
     run: (outcome) => runs.inc({ outcome }),
   };
 }

@@ -6,8 +6,10 @@ import type { Database } from '../../db/schema';
 import { DomainError } from '../../domain/domainError';
 import type { EventStore } from '../../eventstore/createEventStore';
 import {
+  MAX_RETURNS_PAGE_SIZE,
   MAX_SEARCH_PAGE_SIZE,
   type SearchOrdersPage,
+  type SearchReturnsPage,
   type TikTokShopClient,
 } from './createTikTokShopClient';
 import type { TikTokShopOrder } from './mapTikTokOrder';
@@ -16,7 +18,14 @@ import { tryReconcileLock } from './reconcileLock';
 import type { ReconcileMetrics } from './reconcileMetrics';
 import { advanceReconcileWatermark, readReconcileWatermark } from './reconcileWatermarks';
 import { TikTokApiError } from './TikTokApiError';
-import { applyFoundTikTokOrder, type FoundTikTokOrderOutcome } from './tiktokOrderIntake';
+import type { TikTokShopReturn } from './mapTikTokReturn';
+import {
+  applyFoundTikTokOrder,
+  type FetchOrderDetail,
+  type FoundTikTokOrderOutcome,
+  recordFoundCancellation,
+  recordFoundReturns,
+} from './tiktokOrderIntake';
 import { TikTokOrderIntakeError } from './tiktokOrderIntakeError';
 
 /** Who the events reconciliation appends are recorded by. */
@@ -95,6 +104,13 @@ export type ReconcileResult =
       recorded: number;
       /** Known orders moved on to the status found. */
       statusChanges: number;
+      /** Cancellations after sync (whole or of lines) recorded from Get Order Detail. */
+      cancellations: number;
+      /** Search Returns pages read, and the returns they listed. */
+      returnPages: number;
+      returnsFound: number;
+      /** Completed returns and refunds recorded (each once, keyed by its return id). */
+      refunds: number;
       /** The watermark after the run; null while the window was empty before a first run. */
       watermark: Date | null;
     }
@@ -186,19 +202,18 @@ export async function reconcileStore(
     };
     let pages = 0;
     let found = 0;
+    let cancellations = 0;
+    let returnPages = 0;
+    let returnsFound = 0;
+    let refunds = 0;
     let total: number | undefined;
 
-    const searchPage = async (pageToken: string | undefined): Promise<SearchOrdersPage> => {
+    /** One TikTok Shop call, retried with backoff while its failure is retryable. */
+    const withRetries = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
       for (let attempt = 1; ; attempt++) {
         if (stop.aborted) throw interrupted();
         try {
-          return await client.searchOrders({
-            shopCipher,
-            updateTimeGe: ge,
-            updateTimeLt: lt,
-            pageSize,
-            pageToken,
-          });
+          return await call();
         } catch (error) {
           if (!(error instanceof TikTokApiError)) throw error;
           const reason = `TikTok Shop API ${error.code}: ${error.message}`;
@@ -215,47 +230,98 @@ export async function reconcileStore(
           }
           const ceiling = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** (attempt - 1));
           const delayMs = Math.round(ceiling * (0.5 + Math.random() / 2));
-          log.warn({ reason, attempt, delayMs }, 'TikTok Shop order search failed; retrying');
+          log.warn({ reason, attempt, delayMs }, `TikTok Shop ${what} failed; retrying`);
           await sleep(delayMs, stop);
         }
       }
     };
+    const window = { shopCipher, updateTimeGe: ge, updateTimeLt: lt, pageSize };
+    const searchPage = (pageToken: string | undefined): Promise<SearchOrdersPage> =>
+      withRetries('order search', () => client.searchOrders({ ...window, pageToken }));
+    const searchReturnsPage = (pageToken: string | undefined): Promise<SearchReturnsPage> =>
+      withRetries('return search', () =>
+        client.searchReturnsUpdated({
+          ...window,
+          pageSize: Math.min(pageSize, MAX_RETURNS_PAGE_SIZE),
+          pageToken,
+        }),
+      );
+    const fetchDetail: FetchOrderDetail = (orderId) =>
+      withRetries('order detail', () => client.getOrderDetail({ orderId, shopCipher }));
 
-    const apply = async (order: TikTokShopOrder): Promise<void> => {
-      let outcome: FoundTikTokOrderOutcome;
+    /** Runs one order's work, naming the order when it fails. */
+    const onOrder = async <T>(tiktokOrderId: string, work: () => Promise<T>): Promise<T> => {
       try {
-        outcome = await applyFoundTikTokOrder(context, {
-          storeId,
-          tiktokShopId: store.tiktokShopId,
-          order,
-        });
+        return await work();
       } catch (error) {
+        if (error instanceof ReconcileError) throw error;
         const reason =
           error instanceof DomainError || error instanceof TikTokOrderIntakeError
             ? `${error.code}: ${error.message}`
             : error instanceof Error
               ? error.message
               : String(error);
-        throw new ReconcileError('APPLY_FAILED', storeId, `order ${order.orderId}: ${reason}`, {
+        throw new ReconcileError('APPLY_FAILED', storeId, `order ${tiktokOrderId}: ${reason}`, {
           cause: error,
         });
       }
+    };
+
+    const apply = async (order: TikTokShopOrder): Promise<void> => {
+      const { outcome, cancelled } = await onOrder(order.orderId, async () => {
+        const applied = await applyFoundTikTokOrder(context, {
+          storeId,
+          tiktokShopId: store.tiktokShopId,
+          order,
+        });
+        // The cancellation webhook (type 11) may have been lost too: its facts, once.
+        const recorded = await recordFoundCancellation(context, {
+          storeId,
+          tiktokShopId: store.tiktokShopId,
+          found: order,
+          order: applied.state,
+          fetchDetail,
+        });
+        return { outcome: applied.outcome, cancelled: recorded };
+      });
       counts[outcome] += 1;
       if (outcome === 'recorded') metrics?.missing(1);
       if (outcome === 'status_changed') metrics?.statusChanges(1);
+      if (cancelled) {
+        cancellations += 1;
+        metrics?.afterSyncFacts('cancellation', 1);
+      }
     };
 
-    /** A page's orders, `applyConcurrency` at a time; every one settles before a failure is reported. */
-    const applyPage = async (orders: readonly TikTokShopOrder[]): Promise<void> => {
+    /** One order's returns found updated in the window (their webhooks, type 12, may have been lost). */
+    const applyReturns = async ([tiktokOrderId, returns]: [string, TikTokShopReturn[]]) => {
+      const recorded = await onOrder(tiktokOrderId, () =>
+        recordFoundReturns(context, {
+          storeId,
+          tiktokShopId: store.tiktokShopId,
+          tiktokOrderId,
+          returns,
+          fetchDetail,
+        }),
+      );
+      refunds += recorded;
+      if (recorded > 0) metrics?.afterSyncFacts('refund', recorded);
+    };
+
+    /** A page's items, `applyConcurrency` at a time; every one settles before a failure is reported. */
+    const applyPage = async <T>(
+      items: readonly T[],
+      applyOne: (item: T) => Promise<void>,
+    ): Promise<void> => {
       let next = 0;
       const slot = async () => {
-        while (next < orders.length) {
+        while (next < items.length) {
           if (stop.aborted) throw interrupted();
-          await apply(orders[next++]!);
+          await applyOne(items[next++]!);
         }
       };
       const results = await Promise.allSettled(
-        Array.from({ length: Math.min(applyConcurrency, orders.length) }, slot),
+        Array.from({ length: Math.min(applyConcurrency, items.length) }, slot),
       );
       const failed = results.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
@@ -269,8 +335,24 @@ export async function reconcileStore(
         total ??= page.totalCount;
         found += page.orders.length;
         metrics?.found(page.orders.length);
-        await applyPage(page.orders);
+        await applyPage(page.orders, apply);
         onProgress?.({ storeId, pages, found, total });
+        pageToken = page.nextPageToken;
+      } while (pageToken !== undefined);
+      // Then the returns updated in the same window, once every order found is recorded.
+      pageToken = undefined;
+      do {
+        const page = await searchReturnsPage(pageToken);
+        returnPages += 1;
+        returnsFound += page.returns.length;
+        // One order's returns together, one order at a time: a page's orders run side by side.
+        const byOrder = new Map<string, TikTokShopReturn[]>();
+        for (const found of page.returns) {
+          const returns = byOrder.get(found.orderId);
+          if (returns) returns.push(found);
+          else byOrder.set(found.orderId, [found]);
+        }
+        await applyPage([...byOrder], applyReturns);
         pageToken = page.nextPageToken;
       } while (pageToken !== undefined);
     }
@@ -292,6 +374,10 @@ export async function reconcileStore(
       found,
       recorded: counts.recorded,
       statusChanges: counts.status_changed,
+      cancellations,
+      returnPages,
+      returnsFound,
+      refunds,
       watermark: newWatermark,
     };
     log.info(
@@ -302,6 +388,10 @@ export async function reconcileStore(
         found,
         recorded: result.recorded,
         statusChanges: result.statusChanges,
+        cancellations,
+        returnPages,
+        returnsFound,
+        refunds,
       },
       'reconciled the store with TikTok Shop',
     );

@@ -33,31 +33,34 @@ function linesOfCounts(counts: Map<number, number>): LineUnits[] {
     .map(([line, quantity]) => ({ line, quantity }));
 }
 
+/** What RecordTikTokCancellation is sent, less the order's ids. */
+export type CancellationOfDetail = Omit<
+  Parameters<typeof recordTikTokCancellation>[1],
+  keyof OrderOfFacts
+>;
+
 /**
- * The cancellation Get Order Detail reports, recorded once: the whole order
- * when its status is CANCELLED, else the units whose display_status is
- * CANCELLED and that no recorded cancellation named yet. TikTok's detail
- * carries no cancellation id for a line cancellation: its key is made from
- * the ids of the units it cancels, so that a redelivery, or a later fetch of
- * the same detail, names the same cancellation and appends nothing.
- * Returns whether a command was sent.
+ * The cancellation an order's detail (Get Order Detail, or a Search Orders
+ * entry, which has the same shape) reports and the order has not recorded:
+ * the whole order when its status is CANCELLED, else the units whose
+ * display_status is CANCELLED past those a recorded cancellation named;
+ * null when there is none. TikTok's detail carries no cancellation id for a
+ * line cancellation: its key is made from the ids of the units it cancels,
+ * so that a redelivery, or a later fetch of the same detail, names the same
+ * cancellation and appends nothing.
  */
-export async function recordCancellationFromDetail(
-  context: CommandContext,
-  ids: OrderOfFacts,
+export function cancellationOfDetail(
   detail: TikTokShopOrder,
   order: Order,
-): Promise<boolean> {
+): CancellationOfDetail | null {
   const facts = {
-    ...ids,
     reason: detail.cancelReason ?? '',
     initiator: initiatorOf(detail.cancellationInitiator),
     cancelledAt: detail.updatedAt,
   };
   if (detail.status === 'CANCELLED') {
-    if (order.afterSync.cancellation !== null) return false;
-    await recordTikTokCancellation(context, { ...facts, cancellationId: null, lines: null });
-    return true;
+    if (order.afterSync.cancellation !== null) return null;
+    return { ...facts, cancellationId: null, lines: null };
   }
   const known = new Map<number, number>();
   for (const fact of order.afterSync.facts) {
@@ -79,13 +82,24 @@ export async function recordCancellationFromDetail(
     fresh.push(unit.unitId);
     counts.set(unit.line, (counts.get(unit.line) ?? 0) + 1);
   }
-  if (fresh.length === 0) return false;
+  if (fresh.length === 0) return null;
   const cancellationId = `units-${createHash('sha256').update(fresh.join(',')).digest('hex').slice(0, 40)}`;
-  await recordTikTokCancellation(context, {
-    ...facts,
-    cancellationId,
-    lines: linesOfCounts(counts),
-  });
+  return { ...facts, cancellationId, lines: linesOfCounts(counts) };
+}
+
+/**
+ * The cancellation Get Order Detail reports (cancellationOfDetail), recorded
+ * once. Returns whether a command was sent.
+ */
+export async function recordCancellationFromDetail(
+  context: CommandContext,
+  ids: OrderOfFacts,
+  detail: TikTokShopOrder,
+  order: Order,
+): Promise<boolean> {
+  const cancellation = cancellationOfDetail(detail, order);
+  if (cancellation === null) return false;
+  await recordTikTokCancellation(context, { ...ids, ...cancellation });
   return true;
 }
 
@@ -102,6 +116,28 @@ function returnTypeOf(type: string): ReturnType | undefined {
   if (type === 'RETURN_AND_REFUND') return 'RETURN_AND_REFUND';
   // REPLACEMENT: goods swapped, no money back; nothing to mirror.
   return undefined;
+}
+
+const refundRecorded = (order: Order, returnId: string): boolean =>
+  order.afterSync.facts.some(
+    (fact) => fact.type === 'OrderRefundCompleted' && fact.data.returnId === returnId,
+  );
+
+/**
+ * The returns that would change the order: COMPLETED refunds (not
+ * replacements) it has not recorded. The others append nothing whenever they
+ * are sent, so reconciliation need not ask for the order's detail for them.
+ */
+export function completedReturnsNotRecorded(
+  order: Order,
+  returns: readonly TikTokShopReturn[],
+): TikTokShopReturn[] {
+  return returns.filter(
+    (tiktokReturn) =>
+      returnTypeOf(tiktokReturn.returnType) !== undefined &&
+      returnStatusOf(tiktokReturn.status) === 'COMPLETED' &&
+      !refundRecorded(order, tiktokReturn.returnId),
+  );
 }
 
 /**
@@ -123,12 +159,8 @@ export async function recordReturnsFromSearch(
     const returnType = returnTypeOf(tiktokReturn.returnType);
     if (returnType === undefined) continue;
     const status = returnStatusOf(tiktokReturn.status);
-    const done = order.afterSync.facts.some(
-      (fact) =>
-        fact.type === 'OrderRefundCompleted' && fact.data.returnId === tiktokReturn.returnId,
-    );
     // A return not COMPLETED is still sent: the command decides that it changes nothing.
-    if (done) continue;
+    if (refundRecorded(order, tiktokReturn.returnId)) continue;
     const counts = new Map<number, number>();
     for (const unitId of tiktokReturn.unitIds) {
       const line = lineOfUnit.get(unitId);

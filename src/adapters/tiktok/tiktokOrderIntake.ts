@@ -14,7 +14,13 @@ import type { EventStore } from '../../eventstore/createEventStore';
 import type { TikTokShopClient } from './createTikTokShopClient';
 import type { TikTokFulfillmentType, TikTokShopOrder } from './mapTikTokOrder';
 import { CANCELLATION_CHANGE_TYPE, type RETURN_CHANGE_TYPE } from './parseWebhook';
-import { recordCancellationFromDetail, recordReturnsFromSearch } from './recordAfterSyncFacts';
+import type { TikTokShopReturn } from './mapTikTokReturn';
+import {
+  cancellationOfDetail,
+  completedReturnsNotRecorded,
+  recordCancellationFromDetail,
+  recordReturnsFromSearch,
+} from './recordAfterSyncFacts';
 import type { TikTokShopOrderStatus } from './tikTokShopOrderStatus';
 import { TikTokOrderIntakeError } from './tiktokOrderIntakeError';
 
@@ -119,12 +125,7 @@ export function createTikTokOrderIntake({
     notice: { tiktokOrderId: string; tiktokShopId: string },
   ): Promise<TikTokShopOrder> => {
     const order = await api.getOrderDetail({ orderId: notice.tiktokOrderId });
-    if (order.shopId !== undefined && order.shopId !== notice.tiktokShopId) {
-      throw new TikTokOrderIntakeError(
-        'SHOP_MISMATCH',
-        `TikTok Shop returned order ${order.orderId} of shop ${order.shopId}, not of shop ${notice.tiktokShopId}`,
-      );
-    }
+    checkShopOf(order, notice.tiktokShopId);
     return order;
   };
   return {
@@ -204,13 +205,23 @@ function recordFetchedOrder(context: CommandContext, storeId: string, order: Tik
  */
 export type FoundTikTokOrderOutcome = 'recorded' | 'status_changed' | 'unchanged';
 
+function checkShopOf(order: TikTokShopOrder, tiktokShopId: string): void {
+  if (order.shopId !== undefined && order.shopId !== tiktokShopId) {
+    throw new TikTokOrderIntakeError(
+      'SHOP_MISMATCH',
+      `TikTok Shop returned order ${order.orderId} of shop ${order.shopId}, not of shop ${tiktokShopId}`,
+    );
+  }
+}
+
 /**
  * An order found by searching TikTok Shop (reconciliation), applied through
  * the same idempotent commands as a webhook: the status of a known order,
  * as if its notification had come (the order's update_time as the change's
  * time); an unknown order recorded as the webhook's worker records a
  * fetched one. Nothing a webhook did is done again: a status already
- * recorded, or ranked below the current one, appends nothing.
+ * recorded, or ranked below the current one, appends nothing. Answers the
+ * order as it stands after.
  */
 export async function applyFoundTikTokOrder(
   context: CommandContext,
@@ -219,25 +230,109 @@ export async function applyFoundTikTokOrder(
     tiktokShopId,
     order,
   }: { storeId: string; tiktokShopId: string; order: TikTokShopOrder },
-): Promise<FoundTikTokOrderOutcome> {
-  if (order.shopId !== undefined && order.shopId !== tiktokShopId) {
-    throw new TikTokOrderIntakeError(
-      'SHOP_MISMATCH',
-      `TikTok Shop returned order ${order.orderId} of shop ${order.shopId}, not of shop ${tiktokShopId}`,
-    );
-  }
+): Promise<{ outcome: FoundTikTokOrderOutcome; state: Order }> {
+  checkShopOf(order, tiktokShopId);
+  const recorded = (state: Order | null) => {
+    if (state === null) throw new Error(`order ${order.orderId} was recorded but not found`);
+    return state;
+  };
   try {
-    const { appended } = await recordTikTokOrderStatus(context, {
+    const { appended, state } = await recordTikTokOrderStatus(context, {
       storeId,
       tiktokOrderId: order.orderId,
       status: DOMAIN_STATUS[order.status],
       changedAt: order.updatedAt,
     });
-    return appended.length > 0 ? 'status_changed' : 'unchanged';
+    return {
+      outcome: appended.length > 0 ? 'status_changed' : 'unchanged',
+      state: recorded(state),
+    };
   } catch (error) {
     if (!(error instanceof DomainError && error.code === 'NOT_FOUND')) throw error;
   }
-  const { appended } = await recordFetchedOrder(context, storeId, order);
+  const { appended, state } = await recordFetchedOrder(context, storeId, order);
   // Recorded by someone else (a webhook's worker) in between: not missing after all.
-  return appended.some((event) => event.type === 'OrderPlaced') ? 'recorded' : 'unchanged';
+  return {
+    outcome: appended.some((event) => event.type === 'OrderPlaced') ? 'recorded' : 'unchanged',
+    state: recorded(state),
+  };
+}
+
+/** Get Order Detail of one order of the store's shop, as reconciliation asks for it (with its retries). */
+export type FetchOrderDetail = (tiktokOrderId: string) => Promise<TikTokShopOrder>;
+
+/**
+ * Reconciliation's cancellation webhook (type 11) that never came: when an
+ * order found by the search shows a cancellation its stream lacks (whole,
+ * on a synced order, or units whose display_status is CANCELLED), its facts
+ * are read from Get Order Detail, as the webhook's worker reads them, and
+ * recorded with the same helper, once. A whole-order cancellation before
+ * sync needs nothing past its status. Returns whether one was recorded.
+ */
+export async function recordFoundCancellation(
+  context: CommandContext,
+  {
+    storeId,
+    tiktokShopId,
+    found,
+    order,
+    fetchDetail,
+  }: {
+    storeId: string;
+    tiktokShopId: string;
+    found: TikTokShopOrder;
+    order: Order;
+    fetchDetail: FetchOrderDetail;
+  },
+): Promise<boolean> {
+  const seen = cancellationOfDetail(found, order);
+  if (seen === null || (seen.lines === null && !needsCancellationDetails(order))) return false;
+  const detail = await fetchDetail(found.orderId);
+  checkShopOf(detail, tiktokShopId);
+  return recordCancellationFromDetail(
+    context,
+    { storeId, tiktokOrderId: found.orderId },
+    detail,
+    order,
+  );
+}
+
+/**
+ * Reconciliation's return webhooks (type 12) that never came: the returns
+ * TikTok's Search Returns found updated in the window, for one order,
+ * recorded as the webhook's worker records them (RecordTikTokReturn, keyed
+ * by the return id). Only COMPLETED returns the order has not recorded are
+ * worth its detail (to map TikTok's units to lines); the others append
+ * nothing wherever they come from. An order not known yet is recorded
+ * first, from its detail. Returns how many returns were recorded.
+ */
+export async function recordFoundReturns(
+  context: CommandContext,
+  {
+    storeId,
+    tiktokShopId,
+    tiktokOrderId,
+    returns,
+    fetchDetail,
+  }: {
+    storeId: string;
+    tiktokShopId: string;
+    tiktokOrderId: string;
+    returns: readonly TikTokShopReturn[];
+    fetchDetail: FetchOrderDetail;
+  },
+): Promise<number> {
+  const known = await loadOrder(context, storeId, tiktokOrderId);
+  if (known !== null && completedReturnsNotRecorded(known, returns).length === 0) return 0;
+  const detail = await fetchDetail(tiktokOrderId);
+  checkShopOf(detail, tiktokShopId);
+  const order = known ?? (await recordFetchedOrder(context, storeId, detail)).state;
+  if (order === null) throw new Error(`order ${tiktokOrderId} was recorded but not found`);
+  return recordReturnsFromSearch(
+    context,
+    { storeId, tiktokOrderId },
+    detail,
+    order,
+    completedReturnsNotRecorded(order, returns),
+  );
 }

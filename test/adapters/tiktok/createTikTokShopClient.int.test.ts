@@ -170,6 +170,53 @@ describe('getOrderDetail', () => {
     expect(request.headers['content-type']).toBe('application/json');
   });
 
+  it('searches returns by update time, oldest first, page by page (reconciliation)', async () => {
+    for (const [n, updateTime] of [
+      [1, 1706003000],
+      [2, 1706001000],
+      [3, 1706002000],
+      [4, 1706009000],
+    ] as const) {
+      fake.addReturn(
+        tikTokReturnJson({
+          returnId: `403500000000000091${n}`,
+          orderId: `57646141303878580${n}`,
+          status: 'RETURN_OR_REFUND_REQUEST_COMPLETE',
+          refundTotal: '1.00',
+          unitIds: [],
+          updateTime,
+        }),
+      );
+    }
+    const window = { shopCipher, updateTimeGe: 1706001000, updateTimeLt: 1706009000, pageSize: 2 };
+    const first = await client().searchReturnsUpdated(window);
+    expect(first.returns.map((r) => r.returnId)).toEqual([
+      '4035000000000000912',
+      '4035000000000000913',
+    ]);
+    expect(first.totalCount).toBe(3);
+    const second = await client().searchReturnsUpdated({
+      ...window,
+      pageToken: first.nextPageToken,
+    });
+    expect(second.returns.map((r) => r.returnId)).toEqual(['4035000000000000911']);
+    expect(second.nextPageToken).toBeUndefined();
+    const request = fake.requests.at(-1)!;
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/return_refund/202309/returns/search',
+      query: { page_size: '2', sort_field: 'update_time', sort_order: 'ASC' },
+      answeredCode: 0,
+    });
+    expect(JSON.parse(request.body)).toEqual({
+      update_time_ge: 1706001000,
+      update_time_lt: 1706009000,
+    });
+    await expect(client().searchReturnsUpdated({ ...window, pageSize: 51 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+
   it('tells Fulfilled by TikTok from seller-fulfilled', async () => {
     fake.addOrder(
       tikTokOrderJson({
