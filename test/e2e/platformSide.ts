@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { updateSandboxSettings } from '../../src/adapters/sandbox/sandboxSettings';
 import type { TestDatabase } from '../support/database';
 import { type FakeShopify, type FakeVariant, startFakeShopify } from '../support/fakeShopify';
+import { type PlatformOrderLife, sandboxLife, shopifyLife } from '../sync/mirrorHarness';
 
 /**
  * The platform a `serve` process syncs into, seen from outside the service:
@@ -37,8 +39,25 @@ export interface PlatformSide {
   validationFailures(): string[];
   /** Whether the platform can hold orders of a store that is not on Shopify. */
   takesNonShopifyStores: boolean;
+  /** What the platform order says after sync: cancelled, refunds, hold (mirrorHarness's view). */
+  lifeOf(store: PlatformStore, tiktokOrderId: string): Promise<PlatformOrderLife>;
+  /**
+   * The next cancellation (or refund) is made on the platform and its answer
+   * held back: the moment between the platform's effect and the append of
+   * its outcome. `effectHeld` says when the platform is there.
+   */
+  holdAnswerAfter(effect: AfterSyncEffect): Promise<void>;
+  effectHeld(
+    store: PlatformStore,
+    tiktokOrderId: string,
+    effect: AfterSyncEffect,
+  ): Promise<boolean>;
+  /** Answers come at once again. */
+  stopHolding(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type AfterSyncEffect = 'cancel' | 'refund';
 
 interface SandboxOrderRow {
   id: string;
@@ -81,6 +100,18 @@ export function sandboxSide(database: TestDatabase): Promise<PlatformSide> {
     createCalls: () => null,
     validationFailures: () => [],
     takesNonShopifyStores: true,
+    lifeOf: (store, tiktokOrderId) =>
+      sandboxLife({ handle: database })({ storeId: store.storeId, shopDomain: '' }, tiktokOrderId),
+    // The sandbox answers latency_ms late, after the work is done (below serve's PLATFORM_TIMEOUT_MS).
+    holdAnswerAfter: () => updateSandboxSettings(database.db, { latencyMs: 20_000 }),
+    async effectHeld(store, tiktokOrderId, effect) {
+      const life = await sandboxLife({ handle: database })(
+        { storeId: store.storeId, shopDomain: '' },
+        tiktokOrderId,
+      );
+      return effect === 'cancel' ? life.cancelled : life.refunds.length > 0;
+    },
+    stopHolding: () => updateSandboxSettings(database.db, { latencyMs: 0 }),
     close: () => Promise.resolve(),
   });
 }
@@ -142,6 +173,27 @@ export async function shopifySide(): Promise<PlatformSide> {
       fake.validationFailures.map((f) => `${f.stage}: ${f.messages.join('; ')}`),
     // A store that is not on Shopify has no shop domain to send its orders to.
     takesNonShopifyStores: false,
+    lifeOf: (store, tiktokOrderId) =>
+      shopifyLife(fake)({ storeId: store.storeId, shopDomain: shopOf(store) }, tiktokOrderId),
+    holdAnswerAfter(effect) {
+      fake.inject(
+        { kind: 'applyThenHang' },
+        { operation: effect === 'cancel' ? 'CancelOrder' : 'CreateRefund' },
+      );
+      return Promise.resolve();
+    },
+    effectHeld(store, _tiktokOrderId, effect) {
+      const operation = effect === 'cancel' ? 'CancelOrder' : 'CreateRefund';
+      return Promise.resolve(
+        fake.requests.some(
+          (r) =>
+            r.shop === store.shopDomain &&
+            r.operationName === operation &&
+            r.outcome === 'applied-then-hung',
+        ),
+      );
+    },
+    stopHolding: () => Promise.resolve(),
     close: () => fake.close(),
   };
 }
