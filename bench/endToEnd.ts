@@ -6,6 +6,13 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { createSandboxPlatform } from '../src/adapters/sandbox/createSandboxPlatform';
+import { signWebhook } from '../src/adapters/tiktok/verifyWebhookSignature';
+import {
+  type FakeOrderSpec,
+  startFakeTikTokShop,
+  tikTokOrderJson,
+  tikTokReturnJson,
+} from '../test/support/fakeTikTokShop';
 import { createGraphqlClient, Targets } from '../test/support/graphqlClient';
 import type { BenchServer } from './support/benchDatabase';
 import type { Row, Section } from './support/report';
@@ -31,7 +38,7 @@ export interface Serve {
   stop(): Promise<void>;
 }
 
-export function startServe(databaseUrl: string): Promise<Serve> {
+export function startServe(databaseUrl: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Serve> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fbt-bench-serve-'));
   // With this process's node flags (npm run bench passes the CLI's own).
   const child = spawn(process.execPath, [...process.execArgv, CLI, 'serve'], {
@@ -43,6 +50,7 @@ export function startServe(databaseUrl: string): Promise<Serve> {
       PORT: '0',
       LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -100,7 +108,20 @@ const sortedPercentile = (values: number[], p: number) => {
 
 export async function endToEndBench(server: BenchServer, quick: boolean): Promise<Section> {
   const database = await server.freshDatabase(4);
-  const serve = await startServe(database.url);
+  // TikTok Shop's side for the after-sync mix: a local fake that checks each signed call.
+  const tiktok = {
+    appKey: 'benche2e',
+    appSecret: randomBytes(16).toString('hex'),
+    accessToken: 'TTP_bench',
+  };
+  const tiktokShop = await startFakeTikTokShop(tiktok);
+  const serve = await startServe(database.url, {
+    TIKTOK_APP_KEY: tiktok.appKey,
+    TIKTOK_APP_SECRET: tiktok.appSecret,
+    TIKTOK_ACCESS_TOKEN: tiktok.accessToken,
+    TIKTOK_API_BASE_URL: tiktokShop.baseUrl,
+    RECONCILE_INTERVAL_S: '0',
+  });
   const client = createGraphqlClient({ targets: new Targets([serve.url]), secret: AUTH_SECRET });
   const platform = createSandboxPlatform(database.db);
   const rows: Row[] = [];
@@ -119,14 +140,16 @@ export async function endToEndBench(server: BenchServer, quick: boolean): Promis
     );
     const storeId = connectStore.store.id;
     let nextOrder = 0;
+    const tiktokIdOf = new Map<string, string>();
     /** Records one paid FBT order (due at once under the default rule); answers its id. */
     const record = async () => {
+      const tiktokOrderId = `62${String(++nextOrder).padStart(10, '0')}`;
       const { recordTikTokOrder } = await client.request<{
         recordTikTokOrder: { order: { id: string } | null; userErrors: unknown[] };
       }>(RECORD_ORDER, {
         input: {
           storeId,
-          tiktokOrderId: `62${String(++nextOrder).padStart(10, '0')}`,
+          tiktokOrderId,
           fulfillmentType: 'FULFILLED_BY_TIKTOK',
           status: 'AWAITING_SHIPMENT',
           lineItems: LINE_ITEMS,
@@ -136,6 +159,7 @@ export async function endToEndBench(server: BenchServer, quick: boolean): Promis
       });
       if (recordTikTokOrder.order === null)
         throw new Error(`recordTikTokOrder: ${JSON.stringify(recordTikTokOrder.userErrors)}`);
+      tiktokIdOf.set(recordTikTokOrder.order.id, tiktokOrderId);
       return recordTikTokOrder.order.id;
     };
     /** Waits until these orders are synced; answers each one's syncedAt (ms since the epoch). */
@@ -249,6 +273,150 @@ export async function endToEndBench(server: BenchServer, quick: boolean): Promis
       note: `${(rate * seconds).toLocaleString('en-US')} orders; timed from the client's send to the OrderSynced event's syncedAt`,
     });
 
+    // 3. After sync, a mix: 16 clients, half recording new orders, half sending TikTok's
+    // signed webhooks of cancellations (whole, some units) and completed returns of synced
+    // orders; serve reads each fact from the fake TikTok Shop and mirrors it on the sandbox.
+    const facts = quick ? 150 : 1500;
+    const kinds = ['cancel', 'cancel-lines', 'refund'] as const;
+    const factOrders = ids.slice(0, facts);
+    const factSentAt = new Map<string, number>();
+    const mixOrders: string[] = [];
+    let notifications = 0;
+    const sendFact = async (index: number) => {
+      const orderId = factOrders[index]!;
+      const tiktokOrderId = tiktokIdOf.get(orderId)!;
+      const kind = kinds[index % kinds.length]!;
+      const spec: FakeOrderSpec = {
+        id: tiktokOrderId,
+        status: kind === 'cancel' ? 'CANCELLED' : 'AWAITING_SHIPMENT',
+        fulfillmentType: 'FULFILLMENT_BY_TIKTOK',
+        createTime: Math.floor(Date.now() / 1000) - 3600,
+        updateTime: Math.floor(Date.now() / 1000),
+        cancelReason: 'Buyer changed their mind',
+        cancellationInitiator: 'BUYER',
+        items: LINE_ITEMS.map((line, i) => ({
+          sellerSku: line.sku,
+          productName: line.title,
+          salePrice: line.unitPrice,
+          quantity: line.quantity,
+          cancelledUnits: kind === 'cancel-lines' && i === 0 ? 1 : 0,
+        })),
+      };
+      const json = tikTokOrderJson(spec);
+      tiktokShop.addOrder(json);
+      if (kind === 'refund') {
+        tiktokShop.addReturn(
+          tikTokReturnJson({
+            returnId: `41${tiktokOrderId}`,
+            orderId: tiktokOrderId,
+            status: 'RETURN_OR_REFUND_REQUEST_COMPLETE',
+            refundTotal: '12.50',
+            unitIds: [(json.line_items as Array<{ id: string }>)[0]!.id],
+            updateTime: Math.floor(Date.now() / 1000),
+          }),
+        );
+      }
+      const body = JSON.stringify({
+        type: kind === 'refund' ? 12 : 11,
+        tts_notification_id: `7399${String(++notifications).padStart(12, '0')}`,
+        shop_id: 'bench-e2e',
+        timestamp: Math.floor(Date.now() / 1000),
+        data: { order_id: tiktokOrderId },
+      });
+      factSentAt.set(orderId, Date.now());
+      const response = await fetch(`${serve.url}/webhooks/tiktok-shop`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: signWebhook({ rawBody: body, ...tiktok }),
+        },
+        body,
+      });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${text}`);
+    };
+    /** Waits until these orders' after-sync facts are mirrored; answers each one's mirroredAt. */
+    const untilMirrored = async (orderIds: string[]): Promise<Map<string, number>> => {
+      for (;;) {
+        const { rows: mirrored } = await sql<{ order_id: string; mirrored_at: string }>`
+          SELECT data->>'orderId' AS order_id, max(data->>'mirroredAt') AS mirrored_at FROM events
+          WHERE type = 'PlatformMirrored' AND data->>'orderId' = ANY(${orderIds}::text[])
+          GROUP BY 1`.execute(database.db);
+        if (mirrored.length === orderIds.length)
+          return new Map(mirrored.map((r) => [r.order_id, Date.parse(r.mirrored_at)]));
+        await delay(20);
+      }
+    };
+    const mixStarted = Date.now();
+    const mixCpu0 = cpuSecondsOf(serve.child.pid!);
+    let factsSent = 0;
+    await runConcurrently(concurrency, facts * 2, async (index) => {
+      if (index % 2 === 0) await sendFact(factsSent++);
+      else mixOrders.push(await record());
+    });
+    const mirroredAt = await untilMirrored(factOrders);
+    await untilSynced(mixOrders);
+    const mixSeconds = (Math.max(...mirroredAt.values()) - mixStarted) / 1000;
+    const mixBusy = (cpuSecondsOf(serve.child.pid!) - mixCpu0) / ((Date.now() - mixStarted) / 1000);
+    const factLatency = measurement(
+      [...factSentAt].map(([id, sent]) => mirroredAt.get(id)! - sent),
+      mixSeconds,
+    );
+    // Baseline: the same cancellations and refunds made on the sandbox directly, 12 at once.
+    const baselineRefs: string[] = [];
+    for (let i = 0; i < facts; i++) {
+      const tiktokOrderId = `64${String(i).padStart(10, '0')}`;
+      const created = await platform.createOrder({
+        store: { storeId: 'bench-e2e-baseline', shopDomain: null },
+        orderId: `baseline-${tiktokOrderId}`,
+        tiktokOrderId,
+        lineItems: LINE_ITEMS,
+        currency: 'USD',
+        totalAmount: '34.90',
+        placedAt: new Date().toISOString(),
+        status: 'AWAITING_SHIPMENT',
+        inventoryBehaviour: 'DECREMENT_OBEYING_POLICY',
+        tags: [],
+      });
+      baselineRefs.push(created.platformOrderId);
+    }
+    const mirrorAlone = await runConcurrently(12, facts, async (index) => {
+      const ref = {
+        store: { storeId: 'bench-e2e-baseline', shopDomain: null },
+        platformOrderId: baselineRefs[index]!,
+      };
+      const kind = kinds[index % kinds.length]!;
+      if (kind === 'cancel') {
+        await platform.cancelOrder({ ...ref, reason: 'CUSTOMER', reasonText: null, restock: true });
+      } else {
+        await platform.refundLines({
+          ...ref,
+          key: `${kind}:${index}`,
+          note: 'bench',
+          lines: [{ sku: 'MUG-RED', quantity: 1, restockType: 'NO_RESTOCK' }],
+          amount: '12.50',
+          currency: 'USD',
+        });
+      }
+    });
+    const mirrorAloneRate = measurement(mirrorAlone.latenciesMs, mirrorAlone.seconds);
+    const factsPerSecond = facts / mixSeconds;
+    rows.push({
+      case: `after sync, a mix: ${concurrency} clients, half recording orders, half sending signed webhooks of cancellations (whole, lines) and completed returns; fact sent → PlatformMirrored on the sandbox`,
+      unit: 'facts/s',
+      value: factsPerSecond,
+      p50Ms: factLatency.p50Ms,
+      p99Ms: factLatency.p99Ms,
+      baseline: {
+        name: 'sandbox cancelOrder / refundLines alone, the same mix, 12 at once',
+        value: mirrorAloneRate.perSecond,
+        p50Ms: mirrorAloneRate.p50Ms,
+        p99Ms: mirrorAloneRate.p99Ms,
+      },
+      ratio: factsPerSecond / mirrorAloneRate.perSecond,
+      note: `${facts.toLocaleString('en-US')} facts (each read from the fake TikTok Shop: Get Order Detail, Search Returns) and ${mixOrders.length.toLocaleString('en-US')} new orders; the last fact mirrored ${mixSeconds.toFixed(1)} s after the first was sent; serve used ${Math.round(mixBusy * 100)}% of one core`,
+    });
+
     const peak = memoryOf(serve.child.pid!);
     if (peak && idle) {
       rows.push({
@@ -261,11 +429,12 @@ export async function endToEndBench(server: BenchServer, quick: boolean): Promis
     }
   } finally {
     await serve.stop();
+    await tiktokShop.close();
   }
   return {
     name: 'end to end',
     description:
-      'A `serve` process (compiled, PLATFORM=sandbox) driven over HTTP: paid FBT orders recorded with recordTikTokOrder through POST /graphql, synced by the reactor to the sandbox platform in the same PostgreSQL. Throughput with 16 clients as fast as the API answers; then the latency from the client sending recordTikTokOrder to the OrderSynced event at a steady rate of half the measured end-to-end throughput (at most 100/s). Baselines from the same run: a trivial query through the same API; the sandbox platform calls made directly; for the latency, the mutation alone plus the platform calls alone at the same rate.',
+      'A `serve` process (compiled, PLATFORM=sandbox) driven over HTTP: paid FBT orders recorded with recordTikTokOrder through POST /graphql, synced by the reactor to the sandbox platform in the same PostgreSQL. Throughput with 16 clients as fast as the API answers; then the latency from the client sending recordTikTokOrder to the OrderSynced event at a steady rate of half the measured end-to-end throughput (at most 100/s). Baselines from the same run: a trivial query through the same API; the sandbox platform calls made directly; for the latency, the mutation alone plus the platform calls alone at the same rate. Then a mix after sync: 16 clients, half recording new orders, half posting signed TikTok webhooks (types 11 and 12) of whole and partial cancellations and completed returns of synced orders, each fact read from a local fake TikTok Shop and mirrored on the sandbox; throughput and latency from the webhook sent to PlatformMirrored, beside the same cancellations and refunds made on the sandbox directly.',
     rows,
   };
 }
