@@ -77,6 +77,23 @@ function classifyTikTokCode(tikTokCode: number): TikTokApiErrorCode {
   return 'API_ERROR';
 }
 
+/** What differs between the two searches by update time. */
+interface UpdateTimeSearch {
+  name: string;
+  listField: string;
+  maxPageSize: number;
+}
+const ORDERS_SEARCH: UpdateTimeSearch = {
+  name: 'Search Orders',
+  listField: 'orders',
+  maxPageSize: MAX_SEARCH_PAGE_SIZE,
+};
+const RETURNS_SEARCH: UpdateTimeSearch = {
+  name: 'Search Returns',
+  listField: 'return_orders',
+  maxPageSize: MAX_RETURNS_PAGE_SIZE,
+};
+
 type JsonObject = Record<string, unknown>;
 
 function isObject(value: unknown): value is JsonObject {
@@ -203,6 +220,60 @@ export function createTikTokShopClient({
     return envelope.data;
   }
 
+  /**
+   * One page of a search by update time, oldest update first (Search Orders
+   * and Search Returns take the same window, paging and sort): the listed
+   * items as TikTok sent them, for the caller to map.
+   */
+  async function searchByUpdateTime(
+    path: string,
+    search: UpdateTimeSearch,
+    { shopCipher, updateTimeGe, updateTimeLt, pageSize, pageToken }: SearchOrdersInput,
+  ): Promise<{
+    items: unknown[];
+    nextPageToken: string | undefined;
+    totalCount: number | undefined;
+  }> {
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > search.maxPageSize) {
+      throw new RangeError(`page size must be 1 to ${search.maxPageSize}, got ${pageSize}`);
+    }
+    const parameters: Record<string, string> = {
+      page_size: String(pageSize),
+      sort_field: 'update_time',
+      sort_order: 'ASC',
+    };
+    if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
+    if (pageToken !== undefined && pageToken !== '') parameters.page_token = pageToken;
+    const data = await signedRequest(path, parameters, {
+      update_time_ge: updateTimeGe,
+      update_time_lt: updateTimeLt,
+    });
+    if (!isObject(data)) {
+      throw new TikTokApiError('UNEXPECTED_RESPONSE', `${search.name} answered without data`);
+    }
+    // A page with nothing found may leave the list out.
+    const raw = data[search.listField] ?? [];
+    if (!Array.isArray(raw)) {
+      throw new TikTokApiError(
+        'UNEXPECTED_RESPONSE',
+        `${search.name} answered with data.${search.listField} not a list`,
+      );
+    }
+    const next = data.next_page_token;
+    if (next !== undefined && next !== null && typeof next !== 'string') {
+      throw new TikTokApiError(
+        'UNEXPECTED_RESPONSE',
+        `${search.name} answered with a next_page_token that is not a string`,
+      );
+    }
+    const total = readInteger(data.total_count);
+    return {
+      items: raw,
+      nextPageToken: typeof next === 'string' && next !== '' ? next : undefined,
+      totalCount: total !== undefined && total >= 0 ? total : undefined,
+    };
+  }
+
   return {
     async getOrderDetail({ orderId, shopCipher }) {
       const parameters: Record<string, string> = { ids: orderId };
@@ -226,86 +297,22 @@ export function createTikTokShopClient({
       return mapTikTokOrder(raw);
     },
 
-    async searchOrders({ shopCipher, updateTimeGe, updateTimeLt, pageSize, pageToken }) {
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_SEARCH_PAGE_SIZE) {
-        throw new RangeError(`page size must be 1 to ${MAX_SEARCH_PAGE_SIZE}, got ${pageSize}`);
-      }
-      const parameters: Record<string, string> = {
-        page_size: String(pageSize),
-        sort_field: 'update_time',
-        sort_order: 'ASC',
-      };
-      if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
-      if (pageToken !== undefined && pageToken !== '') parameters.page_token = pageToken;
-      const data = await signedRequest(SEARCH_ORDERS_PATH, parameters, {
-        update_time_ge: updateTimeGe,
-        update_time_lt: updateTimeLt,
-      });
-      if (!isObject(data)) {
-        throw new TikTokApiError('UNEXPECTED_RESPONSE', 'Search Orders answered without data');
-      }
-      // A page with no orders may leave the list out.
-      const raw = data.orders ?? [];
-      if (!Array.isArray(raw)) {
-        throw new TikTokApiError(
-          'UNEXPECTED_RESPONSE',
-          'Search Orders answered with data.orders not a list',
-        );
-      }
-      const next = data.next_page_token;
-      if (next !== undefined && next !== null && typeof next !== 'string') {
-        throw new TikTokApiError(
-          'UNEXPECTED_RESPONSE',
-          'Search Orders answered with a next_page_token that is not a string',
-        );
-      }
-      const total = readInteger(data.total_count);
+    async searchOrders(input) {
+      const page = await searchByUpdateTime(SEARCH_ORDERS_PATH, ORDERS_SEARCH, input);
       return {
-        orders: raw.map((order) => mapTikTokOrder(order)),
-        nextPageToken: typeof next === 'string' && next !== '' ? next : undefined,
-        totalCount: total !== undefined && total >= 0 ? total : undefined,
+        orders: page.items.map((order) => mapTikTokOrder(order)),
+        nextPageToken: page.nextPageToken,
+        totalCount: page.totalCount,
       };
     },
 
-    async searchReturnsUpdated({ shopCipher, updateTimeGe, updateTimeLt, pageSize, pageToken }) {
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_RETURNS_PAGE_SIZE) {
-        throw new RangeError(`page size must be 1 to ${MAX_RETURNS_PAGE_SIZE}, got ${pageSize}`);
-      }
-      const parameters: Record<string, string> = {
-        page_size: String(pageSize),
-        sort_field: 'update_time',
-        sort_order: 'ASC',
-      };
-      if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
-      if (pageToken !== undefined && pageToken !== '') parameters.page_token = pageToken;
-      const data = await signedRequest(SEARCH_RETURNS_PATH, parameters, {
-        update_time_ge: updateTimeGe,
-        update_time_lt: updateTimeLt,
-      });
-      if (!isObject(data)) {
-        throw new TikTokApiError('UNEXPECTED_RESPONSE', 'Search Returns answered without data');
-      }
-      // A page with no returns may leave the list out.
-      const raw = data.return_orders ?? [];
-      if (!Array.isArray(raw)) {
-        throw new TikTokApiError(
-          'UNEXPECTED_RESPONSE',
-          'Search Returns answered with data.return_orders not a list',
-        );
-      }
-      const next = data.next_page_token;
-      if (next !== undefined && next !== null && typeof next !== 'string') {
-        throw new TikTokApiError(
-          'UNEXPECTED_RESPONSE',
-          'Search Returns answered with a next_page_token that is not a string',
-        );
-      }
-      const total = readInteger(data.total_count);
+    async searchReturnsUpdated(input) {
+      const page = await searchByUpdateTime(SEARCH_RETURNS_PATH, RETURNS_SEARCH, input);
       return {
-        returns: raw.map((item) => mapTikTokReturn(item)),
+        returns: page.items.map((item) => mapTikTokReturn(item)),
         // A page with no returns is the last, whatever token came with it.
-        nextPageToken: typeof next === 'string' && next !== '' && raw.length > 0 ? next : undefined,
-        totalCount: total !== undefined && total >= 0 ? total : undefined,
+        nextPageToken: page.items.length > 0 ? page.nextPageToken : undefined,
+        totalCount: page.totalCount,
       };
     },
 
