@@ -60,7 +60,26 @@ export interface Config {
    * Shop's order search (lost webhooks); 0 turns the schedule off.
    */
   reconcileIntervalS: number;
+  /** The Shopify app's client id and secret (SHOPIFY_API_KEY / SHOPIFY_API_SECRET): stores install the app and bring their own tokens. */
+  shopifyApp: { apiKey: string; apiSecret: string } | undefined;
+  /** The access scopes the install asks for. */
+  shopifyScopes: string[];
+  /** Shopify's OAuth base, `{shop}` replaced by the shop's domain: `/authorize` and `/access_token` follow it. */
+  shopifyOauthUrl: string;
+  /** Where the outside world reaches this service (OAuth redirects, webhook addresses); unset: http://HOST:PORT. */
+  publicUrl: string | undefined;
 }
+
+/** What the Shopify adapter needs of a shop: orders, variants by SKU, fulfilment holds, restocks. */
+export const DEFAULT_SHOPIFY_SCOPES = [
+  'read_orders',
+  'write_orders',
+  'read_products',
+  'read_inventory',
+  'write_inventory',
+  'read_merchant_managed_fulfillment_orders',
+  'write_merchant_managed_fulfillment_orders',
+];
 
 const projectRoot = path.resolve(
   __dirname,
@@ -138,9 +157,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('PLATFORM', `must be sandbox or shopify, got ${platform}`);
   }
   const shopifyAccessToken = nonEmpty(env, 'SHOPIFY_ACCESS_TOKEN');
-  if (platform === 'shopify' && shopifyAccessToken === undefined) {
-    throw new ConfigError('SHOPIFY_ACCESS_TOKEN', 'is required when PLATFORM=shopify');
+  const shopifyApiKey = nonEmpty(env, 'SHOPIFY_API_KEY');
+  const shopifyApiSecret = nonEmpty(env, 'SHOPIFY_API_SECRET');
+  if ((shopifyApiKey === undefined) !== (shopifyApiSecret === undefined)) {
+    throw new ConfigError(
+      shopifyApiKey === undefined ? 'SHOPIFY_API_KEY' : 'SHOPIFY_API_SECRET',
+      'SHOPIFY_API_KEY and SHOPIFY_API_SECRET go together',
+    );
   }
+  if (platform === 'shopify' && shopifyAccessToken === undefined && shopifyApiKey === undefined) {
+    throw new ConfigError(
+      'SHOPIFY_ACCESS_TOKEN',
+      'is required when PLATFORM=shopify, unless SHOPIFY_API_KEY and SHOPIFY_API_SECRET are set so that stores install the app',
+    );
+  }
+  const scopesText = nonEmpty(env, 'SHOPIFY_SCOPES');
+  const shopifyScopes =
+    scopesText === undefined
+      ? DEFAULT_SHOPIFY_SCOPES
+      : scopesText.split(',').map((scope) => scope.trim());
+  const badScope = shopifyScopes.find((scope) => !/^[a-z_]{1,100}$/.test(scope));
+  if (badScope !== undefined) {
+    throw new ConfigError(
+      'SHOPIFY_SCOPES',
+      `must be Shopify access scopes separated by commas, got ${JSON.stringify(badScope)}`,
+    );
+  }
+  const publicUrl = nonEmpty(env, 'PUBLIC_URL');
+  if (publicUrl !== undefined) httpUrl('PUBLIC_URL', publicUrl);
 
   const logLevel = nonEmpty(env, 'LOG_LEVEL') ?? 'info';
   if (!logLevels.includes(logLevel as LogLevel)) {
@@ -189,5 +233,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlCacheMb: wholeNumber(env, 'GRAPHQL_CACHE_MB', 32, 4096, 0),
     readConsistencyWaitMs: wholeNumber(env, 'READ_CONSISTENCY_WAIT_MS', 2000, 60_000, 0),
     reconcileIntervalS: wholeNumber(env, 'RECONCILE_INTERVAL_S', 900, 7 * 86_400, 0),
+    shopifyApp:
+      shopifyApiKey === undefined || shopifyApiSecret === undefined
+        ? undefined
+        : { apiKey: shopifyApiKey, apiSecret: shopifyApiSecret },
+    shopifyScopes,
+    shopifyOauthUrl: httpUrl(
+      'SHOPIFY_OAUTH_URL',
+      nonEmpty(env, 'SHOPIFY_OAUTH_URL') ?? 'https://{shop}/admin/oauth',
+    ),
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
   };
 }

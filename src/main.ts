@@ -16,6 +16,7 @@ import { installGraphql } from './graphql/installGraphql';
 import { installProjections } from './projections/installProjections';
 import { installTikTokReconcile } from './adapters/tiktok/installTikTokReconcile';
 import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
+import { installShopifyApp } from './adapters/shopify/auth/installShopifyApp';
 import { installSync } from './sync/installSync';
 import { serveConnectionBudget } from './serveConnectionBudget';
 
@@ -92,6 +93,7 @@ export async function startService(
     installHealth(parts);
     installProjections(parts); // the read models, kept up to date from the log
     installTikTokWebhooks(parts); // POST /webhooks/tiktok-shop + its inbox worker
+    installShopifyApp(parts); // GET /auth/shopify + its callback, POST /webhooks/shopify
     installTikTokReconcile(parts); // lost webhooks: TikTok's order search, every RECONCILE_INTERVAL_S
     await installGraphql(parts); // POST /graphql, the public API
     installSync(parts); // the sync reactor: due orders to the platform (PLATFORM)

@@ -105,6 +105,50 @@ export function updateOrderSettings(
   );
 }
 
+/** The merchant approved the Shopify app on the store's shop (the token itself goes to the vault). */
+export function recordShopifyInstall(
+  context: CommandContext,
+  input: { storeId: string; shopDomain: string; scopes: string[] },
+): Promise<StoreResult> {
+  return handleCommand(
+    context.eventStore,
+    storeStreamId(input.storeId),
+    storeDecider,
+    {
+      type: 'RecordShopifyInstall',
+      data: {
+        shopDomain: input.shopDomain,
+        scopes: input.scopes,
+        now: isoNow(context),
+        actor: context.metadata.actor,
+      },
+    },
+    { metadata: context.metadata },
+  );
+}
+
+/** Shopify's app/uninstalled webhook for the store's shop. */
+export function recordShopifyUninstall(
+  context: CommandContext,
+  input: { storeId: string; shopDomain: string; webhookId: string | null },
+): Promise<StoreResult> {
+  return handleCommand(
+    context.eventStore,
+    storeStreamId(input.storeId),
+    storeDecider,
+    {
+      type: 'RecordShopifyUninstall',
+      data: {
+        shopDomain: input.shopDomain,
+        webhookId: input.webhookId,
+        now: isoNow(context),
+        actor: context.metadata.actor,
+      },
+    },
+    { metadata: context.metadata },
+  );
+}
+
 /** The store folded from its stream, or null. */
 export async function loadStore(
   context: Pick<CommandContext, 'eventStore'>,

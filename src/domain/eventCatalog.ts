@@ -147,6 +147,18 @@ export const eventCatalog: Record<DomainEventType, CatalogEntry> = {
     description:
       'The merchant chose how ON_HOLD orders are treated (onHoldOrders) and whether returns are restocked (restockReturns).',
   },
+  ShopifyAppInstalled: {
+    stream: 'store',
+    schemaVersion: 1,
+    description:
+      "The merchant installed the Shopify app on the store's shop, granting these scopes (the token is sealed in the credential vault, never in the log).",
+  },
+  ShopifyAppUninstalled: {
+    stream: 'store',
+    schemaVersion: 1,
+    description:
+      "Shopify said the app was removed from the store's shop: its syncs wait until it is installed again.",
+  },
 };
 
 export const ORDER_EVENT_TYPES = (Object.keys(eventCatalog) as DomainEventType[]).filter(

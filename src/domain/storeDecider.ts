@@ -1,4 +1,12 @@
 import { DomainError, Problems } from './domainError';
+import {
+  decideShopifyInstall,
+  decideShopifyUninstall,
+  evolveShopifyConnection,
+  type RecordShopifyInstall,
+  type RecordShopifyUninstall,
+  type ShopifyConnection,
+} from './shopifyConnection';
 import type { StoreEvent } from './storeEvents';
 import {
   DEFAULT_FBT_SYNC_MODE,
@@ -38,6 +46,8 @@ export interface Store {
   rules: FbtSyncRules;
   /** How ON_HOLD orders are treated and whether returns are restocked (every plan). */
   orderSettings: StoreOrderSettings;
+  /** The Shopify app's installation on the store's shop; null until the merchant installs it. */
+  shopifyConnection: ShopifyConnection | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -78,7 +88,12 @@ export interface UpdateOrderSettings {
 }
 
 export type StoreCommand =
-  ConnectStore | ChangeStorePlan | UpdateFbtSyncRules | UpdateOrderSettings;
+  | ConnectStore
+  | ChangeStorePlan
+  | UpdateFbtSyncRules
+  | UpdateOrderSettings
+  | RecordShopifyInstall
+  | RecordShopifyUninstall;
 
 export const MAX_STORE_NAME_LENGTH = 200;
 export const MAX_ORDER_TAG_LENGTH = 40;
@@ -304,6 +319,10 @@ export function decideStore(command: StoreCommand, state: StoreState): StoreEven
       return updateRules(command, state);
     case 'UpdateOrderSettings':
       return updateOrderSettings(command, state);
+    case 'RecordShopifyInstall':
+      return decideShopifyInstall(command, state);
+    case 'RecordShopifyUninstall':
+      return decideShopifyUninstall(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -324,6 +343,7 @@ export function evolveStore(state: StoreState, event: StoreEvent): StoreState {
         plan: data.plan,
         rules: { ...DEFAULT_RULES, updatedAt: null, updatedBy: null },
         orderSettings: { ...DEFAULT_ORDER_SETTINGS, updatedAt: null, updatedBy: null },
+        shopifyConnection: null,
         createdAt: data.connectedAt,
         updatedAt: data.connectedAt,
       };
@@ -366,6 +386,15 @@ export function evolveStore(state: StoreState, event: StoreEvent): StoreState {
             updatedBy: data.changedBy,
           },
           updatedAt: data.changedAt,
+        }
+      );
+    case 'ShopifyAppInstalled':
+    case 'ShopifyAppUninstalled':
+      return (
+        state && {
+          ...state,
+          shopifyConnection: evolveShopifyConnection(state.shopifyConnection, event),
+          updatedAt: type === 'ShopifyAppInstalled' ? data.installedAt : data.uninstalledAt,
         }
       );
     default: {

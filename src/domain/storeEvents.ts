@@ -1,3 +1,4 @@
+import type { ShopifyConnectionEvent } from './shopifyConnection';
 import type { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from './storeVocabulary';
 
 /** A TikTok Shop connected to an e-commerce platform. */
@@ -72,5 +73,6 @@ export type StoreEvent =
   | StorePlanChanged
   | FbtSyncRulesChanged
   | FbtSyncRulesReset
-  | StoreOrderSettingsChanged;
+  | StoreOrderSettingsChanged
+  | ShopifyConnectionEvent;
 export type StoreEventType = StoreEvent['type'];

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { ShopifyConnection } from '../domain/shopifyConnection';
 
 /** timestamptz: read as a Date, written as an ISO string. */
 type Instant = ColumnType<Date, string, string>;
@@ -65,6 +66,7 @@ export interface StoresTable {
   restock_returns: boolean;
   order_settings_updated_at: NullableInstant;
   order_settings_updated_by: string | null;
+  shopify_connection: Json<ShopifyConnection | null>;
   created_at: Instant;
   updated_at: Instant;
   version: number;

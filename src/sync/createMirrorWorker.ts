@@ -10,6 +10,7 @@ import type { MirrorMetrics } from './mirrorMetrics';
 import { mirrorOrder, type MirrorOrderDependencies, type MirrorOutcome } from './mirrorOrder';
 import { type QueuedMirroring, readQueuedMirrorings } from './readQueuedMirrorings';
 import { retryDelayMs } from './retryDelay';
+import { STORE_NOT_READY_RECHECK_MS } from './platformStore';
 
 export interface MirrorWorkerOptions extends MirrorOrderDependencies {
   db: Kysely<Database>;
@@ -46,6 +47,8 @@ export function createMirrorWorker(options: MirrorWorkerOptions): MirrorWorker {
   const inFlight = new Map<string, Promise<void>>();
   const awaiting = new Map<string, Checkpoint>();
   const heldOff = new Map<string, NodeJS.Timeout>();
+  /** Orders whose store cannot be called now (said once each). */
+  const waiting = new Set<string>();
   // Consecutive errors per order that were not the platform's answer.
   const troubles = new Map<string, number>();
   let queueCheckpoint: Checkpoint | undefined;
@@ -79,6 +82,7 @@ export function createMirrorWorker(options: MirrorWorkerOptions): MirrorWorker {
   function settle(queued: QueuedMirroring, outcome: MirrorOutcome, attemptLog: Logger) {
     const { orderId } = queued;
     if (outcome.kind !== 'superseded') troubles.delete(orderId);
+    if (outcome.kind !== 'waiting') waiting.delete(orderId);
     switch (outcome.kind) {
       case 'mirrored':
         metrics.mirrored.inc({
@@ -121,6 +125,15 @@ export function createMirrorWorker(options: MirrorWorkerOptions): MirrorWorker {
           { attempt: outcome.attempt },
           'leadership lost before calling the platform; the next leader takes over',
         );
+        return;
+      case 'waiting':
+        // No attempt was started: the store needs credentials (an install).
+        // Said once per order, then checked again quietly.
+        if (!waiting.has(orderId)) {
+          waiting.add(orderId);
+          attemptLog.warn({ reason: outcome.reason }, 'mirroring waits for the store');
+        }
+        holdOff(orderId, STORE_NOT_READY_RECHECK_MS);
         return;
       default: {
         const _exhaustive: never = outcome;

@@ -10,6 +10,7 @@ import { type QueuedOrder, readQueuedOrders } from './readQueuedOrders';
 import { retryDelayMs } from './retryDelay';
 import type { SyncMetrics } from './syncMetrics';
 import { syncOrder, type SyncOrderDependencies, type SyncOutcome } from './syncOrder';
+import { STORE_NOT_READY_RECHECK_MS } from './platformStore';
 
 export interface SyncWorkerOptions extends SyncOrderDependencies {
   db: Kysely<Database>;
@@ -50,6 +51,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const inFlight = new Map<string, Promise<void>>();
   const awaiting = new Map<string, Checkpoint>();
   const heldOff = new Map<string, NodeJS.Timeout>();
+  /** Orders whose store cannot be called now (said once each). */
+  const waiting = new Set<string>();
   // Consecutive errors per order that were not the platform's answer.
   const troubles = new Map<string, number>();
   const deps: SyncOrderDependencies = {
@@ -88,6 +91,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const { orderId } = order;
     // Progress, or not the worker's to worry about: the count of troubles starts again.
     if (outcome.kind !== 'deferred' && outcome.kind !== 'superseded') troubles.delete(orderId);
+    if (outcome.kind !== 'waiting') waiting.delete(orderId);
     switch (outcome.kind) {
       case 'synced': {
         metrics.synced.inc({ already_on_platform: String(outcome.alreadyOnPlatform) });
@@ -147,6 +151,15 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
         );
         return;
       }
+      case 'waiting':
+        // No attempt was started: the store needs credentials (an install).
+        // Said once per order, then checked again quietly.
+        if (!waiting.has(orderId)) {
+          waiting.add(orderId);
+          attemptLog.warn({ reason: outcome.reason }, 'order sync waits for the store');
+        }
+        holdOff(orderId, STORE_NOT_READY_RECHECK_MS);
+        return;
       default: {
         const _exhaustive: never = outcome;
         return _exhaustive;

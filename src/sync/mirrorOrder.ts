@@ -13,6 +13,7 @@ import type { EventStore } from '../eventstore/createEventStore';
 import type { Checkpoint } from '../eventstore/types';
 import { mirrorOnPlatform, type PlatformAnswer } from './mirrorOnPlatform';
 import { PlatformError, type PlatformErrorKind, type PlatformPort } from './platformPort';
+import { platformStoreOf, storeNotReady } from './platformStore';
 import { retryDelayMs, type RetryPolicy } from './retryDelay';
 
 /** Who the mirroring reactor's events say acted. */
@@ -52,7 +53,9 @@ export type MirrorOutcome =
   /** Another attempt recorded an outcome first. */
   | { kind: 'superseded'; attempt: number }
   /** Leadership was lost before the platform call: the next leader's attempt takes over. */
-  | { kind: 'abandoned'; attempt: number };
+  | { kind: 'abandoned'; attempt: number }
+  /** The store cannot be called now (no credentials: the app is not installed): no attempt was started. */
+  | { kind: 'waiting'; reason: string };
 
 const isInvalidState = (error: unknown) =>
   error instanceof DomainError && error.code === 'INVALID_STATE';
@@ -75,6 +78,8 @@ export async function mirrorOrder(
     now: deps.now,
     metadata: { correlationId: request.correlationId, actor: MIRROR_ACTOR },
   };
+  const waitingFor = await storeNotReady(deps.platform, context, request.orderId);
+  if (waitingFor !== null) return { kind: 'waiting', reason: waitingFor };
   let order: Order;
   try {
     order = (await startPlatformMirroring(context, request.orderId, request.key)).state!;
@@ -93,7 +98,7 @@ export async function mirrorOrder(
     answer = await mirrorOnPlatform(
       deps.platform,
       {
-        store: { storeId: order.storeId, shopDomain: store?.shopDomain ?? null },
+        store: platformStoreOf(order.storeId, store),
         platformOrderId: order.platformOrderId!,
       },
       mirroring.request,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { createSandboxPlatform } from '../adapters/sandbox/createSandboxPlatform';
+import { shopifyCredentialsFromConfig } from '../adapters/shopify/auth/shopifyAccessTokensFromConfig';
 import { createShopifyPlatform } from '../adapters/shopify/createShopifyPlatform';
 import { type Config, ConfigError } from '../config';
 import type { Database } from '../db/schema';
@@ -16,13 +17,18 @@ export function platformFromConfig(
     case 'sandbox':
       return createSandboxPlatform(db, { timeoutMs: config.sync.platformTimeoutMs });
     case 'shopify': {
-      if (config.shopifyAccessToken === undefined) {
+      if (config.shopifyAccessToken === undefined && config.shopifyApp === undefined) {
         throw new ConfigError('SHOPIFY_ACCESS_TOKEN', 'is required when PLATFORM=shopify');
       }
       const shopifyLog = log.child({ component: 'shopify' });
       return createShopifyPlatform({
         adminApiUrl: config.shopifyAdminApiUrl,
         accessToken: config.shopifyAccessToken,
+        // With the app's credentials, each store's own token once it installed
+        // the app; SHOPIFY_ACCESS_TOKEN (if set) for a store that did not.
+        ...(config.shopifyApp === undefined
+          ? {}
+          : { tokens: shopifyCredentialsFromConfig(config, db).tokens }),
         timeoutMs: config.sync.platformTimeoutMs,
         log: (message, fields) => shopifyLog.info(fields, message),
       });

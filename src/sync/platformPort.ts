@@ -18,6 +18,12 @@ export interface PlatformStore {
   storeId: string;
   /** Shopify shop domain (e.g. acme.myshopify.com); null for the sandbox and other platforms. */
   shopDomain: string | null;
+  /**
+   * The app's installation on the store's shop, as the store's events say
+   * (Shopify: ShopifyAppInstalled / ShopifyAppUninstalled); null or absent
+   * when it never installed the app (the one-store token is used then).
+   */
+  connection?: 'INSTALLED' | 'UNINSTALLED' | null;
 }
 
 export interface PlatformLineItem {
@@ -74,13 +80,19 @@ export type PlatformErrorKind =
   /** The platform refused the order for a reason that will not change by retrying (validation, unknown SKU). */
   | 'REJECTED'
   /** Credentials refused. Retrying will not help until an operator fixes the configuration. */
-  | 'UNAUTHORIZED';
+  | 'UNAUTHORIZED'
+  /**
+   * The store has no credentials for the platform (the app is not installed,
+   * or was uninstalled): its calls wait until the merchant installs it.
+   */
+  | 'NOT_CONNECTED';
 
 const RETRYABLE: ReadonlySet<PlatformErrorKind> = new Set([
   'THROTTLED',
   'UNAVAILABLE',
   'TIMEOUT',
   'NETWORK',
+  'NOT_CONNECTED',
 ]);
 
 /** A failed platform call; `message` is readable and becomes the order's failureReason. */
@@ -194,6 +206,13 @@ export type MarkPaidOutcome = { kind: 'markedPaid' } | { kind: 'alreadyPaid' };
  * restocking or refunding more than remains, or refunding above the total.
  */
 export interface PlatformPort {
+  /**
+   * Why the store's calls cannot be made now, or null when they can. The
+   * reactors ask before they start an attempt: a store without credentials
+   * (not installed, uninstalled) waits, with this reason, instead of using up
+   * its orders' attempts. Absent: always ready (the sandbox).
+   */
+  notReadyFor?(store: PlatformStore): Promise<string | null>;
   /** The order whose source identifier is this TikTok order id, or null. */
   findOrder(store: PlatformStore, tiktokOrderId: string): Promise<PlatformOrder | null>;
   createOrder(order: CreatePlatformOrder): Promise<PlatformOrder>;

@@ -19,6 +19,7 @@ import {
   type PlatformPort,
   type PlatformStore,
 } from './platformPort';
+import { platformStoreOf, storeNotReady } from './platformStore';
 import { retryDelayMs, type RetryPolicy } from './retryDelay';
 
 /** Who the reactor's events say acted. */
@@ -60,7 +61,9 @@ export type SyncOutcome =
   /** Leadership was lost before the platform call that creates: the next leader's attempt takes over. */
   | { kind: 'abandoned'; attempt: number }
   /** A crashed attempt of a now cancelled order could not be looked up: try again later. */
-  | { kind: 'deferred'; reason: string };
+  | { kind: 'deferred'; reason: string }
+  /** The store cannot be called now (no credentials: the app is not installed): no attempt was started. */
+  | { kind: 'waiting'; reason: string };
 
 const isInvalidState = (error: unknown) =>
   error instanceof DomainError && error.code === 'INVALID_STATE';
@@ -82,6 +85,8 @@ export async function syncOrder(
     now: deps.now,
     metadata: { correlationId: request.correlationId, actor: SYNC_ACTOR },
   };
+  const waitingFor = await storeNotReady(deps.platform, context, request.orderId);
+  if (waitingFor !== null) return { kind: 'waiting', reason: waitingFor };
   let order: Order;
   try {
     order = (await startOrderSync(context, request.orderId)).state!;
@@ -143,7 +148,7 @@ async function onPlatform(
   { cancelled = false } = {},
 ): Promise<SyncOutcome> {
   const store = await loadStore(context, order.storeId);
-  const target: PlatformStore = { storeId: order.storeId, shopDomain: store?.shopDomain ?? null };
+  const target = platformStoreOf(order.storeId, store);
   let found: PlatformOrder | null;
   let created: PlatformOrder | null = null;
   try {

@@ -350,3 +350,93 @@ describe('order settings (every plan)', () => {
     given([]).when(settings('SYNC_ON_HOLD', false)).thenThrows('NOT_FOUND', ['storeId']);
   });
 });
+
+describe("the Shopify app's installation", () => {
+  const install = (scopes: string[], shopDomain = 'acme.myshopify.com') => ({
+    type: 'RecordShopifyInstall' as const,
+    data: { shopDomain, scopes, now: NOW, actor: 'shopify-oauth' },
+  });
+  const uninstall = (webhookId: string | null = 'wh-1', shopDomain = 'acme.myshopify.com') => ({
+    type: 'RecordShopifyUninstall' as const,
+    data: { shopDomain, webhookId, now: '2026-11-29T10:00:00.000Z', actor: 'shopify-webhook' },
+  });
+  const installed = (): StoreEvent[] => [
+    ...connected(),
+    ...storeDecider.decide(
+      install(['write_orders', 'read_products']),
+      connected().reduce(storeDecider.evolve, null),
+    ),
+  ];
+
+  it('records the install with its scopes, sorted, and no token; the store shows it INSTALLED', () => {
+    const when = given(connected()).when(
+      install(['write_orders', 'read_products', 'write_orders']),
+    );
+    expect(when.then(() => {})).toEqual([
+      {
+        type: 'ShopifyAppInstalled',
+        data: {
+          storeId: 's-1',
+          shopDomain: 'acme.myshopify.com',
+          scopes: ['read_products', 'write_orders'],
+          installedAt: NOW,
+          installedBy: 'shopify-oauth',
+        },
+      },
+    ]);
+    expect(when.state()!.shopifyConnection).toEqual({
+      state: 'INSTALLED',
+      scopes: ['read_products', 'write_orders'],
+      installedAt: NOW,
+      uninstalledAt: null,
+    });
+  });
+
+  it('the same install again appends nothing; new scopes are recorded', () => {
+    given(installed())
+      .when(install(['read_products', 'write_orders']))
+      .thenNothingHappened();
+    const more = given(installed()).when(install(['read_products', 'write_orders', 'read_orders']));
+    expect(more.then(() => {}).map((e) => e.type)).toEqual(['ShopifyAppInstalled']);
+  });
+
+  it('an uninstall is recorded once; a reinstall after it is recorded again', () => {
+    const when = given(installed()).when(uninstall());
+    const [event] = when.then(() => {});
+    expect(event).toMatchObject({
+      type: 'ShopifyAppUninstalled',
+      data: { storeId: 's-1', webhookId: 'wh-1', uninstalledAt: '2026-11-29T10:00:00.000Z' },
+    });
+    expect(when.state()!.shopifyConnection).toMatchObject({
+      state: 'UNINSTALLED',
+      uninstalledAt: '2026-11-29T10:00:00.000Z',
+    });
+    const after = [...installed(), event!];
+    given(after).when(uninstall('wh-2')).thenNothingHappened();
+    given(connected()).when(uninstall()).thenNothingHappened();
+    expect(
+      given(after)
+        .when(install(['read_products', 'write_orders']))
+        .then(() => {})
+        .map((e) => e.type),
+    ).toEqual(['ShopifyAppInstalled']);
+  });
+
+  it("refuses another shop's install, a store not on Shopify, a malformed scope and an unknown store", () => {
+    given(connected())
+      .when(install(['write_orders'], 'other.myshopify.com'))
+      .thenThrows('INVALID_INPUT', ['shopDomain']);
+    given(connected())
+      .when(uninstall('w', 'other.myshopify.com'))
+      .thenThrows('INVALID_INPUT', ['shopDomain']);
+    given(storeDecider.decide(connect('WOOCOMMERCE', 'PRO', null), null))
+      .when(install(['write_orders'], ''))
+      .thenThrows('PLATFORM_NOT_SUPPORTED', ['platform']);
+    given(connected())
+      .when(install(['write orders']))
+      .thenThrows('INVALID_INPUT', ['scopes']);
+    given([])
+      .when(install(['write_orders']))
+      .thenThrows('NOT_FOUND', ['storeId']);
+  });
+});

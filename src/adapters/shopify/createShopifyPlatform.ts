@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { PlatformError, type PlatformPort } from '../../sync/platformPort';
+import { PlatformError, type PlatformPort, type PlatformStore } from '../../sync/platformPort';
+import type { ShopifyAccessTokens } from './auth/shopifyAccessTokens';
 import { cancelShopifyOrder } from './cancelShopifyOrder';
 import { describeUserErrors } from './describeUserErrors';
 import { CREATE_ORDER, FIND_ORDER } from './documents';
@@ -11,7 +12,11 @@ import { refundShopifyLines } from './refundShopifyLines';
 import { resolveVariantsBySku } from './resolveVariantsBySku';
 import { SHOP_PLACEHOLDER, shopDomainOf } from './shopAdminApiUrl';
 import { holdShopifyFulfillment, releaseShopifyHold } from './shopifyFulfillmentHolds';
-import { createShopifyGraphqlClient, type ShopifyLog } from './shopifyGraphqlClient';
+import {
+  createShopifyGraphqlClient,
+  type ShopifyGraphqlClient,
+  type ShopifyLog,
+} from './shopifyGraphqlClient';
 import { sourceIdentifierQuery } from './shopifySearchQuery';
 import { createThrottleBudget } from './throttleBudget';
 
@@ -21,8 +26,10 @@ export const TIKTOK_SHOP_SOURCE_NAME = 'tiktok_shop';
 export interface ShopifyPlatformOptions {
   /** Template with `{shop}`, replaced by the store's shopDomain: https://{shop}/admin/api/2025-01/graphql.json. */
   adminApiUrl: string;
-  /** Sent as X-Shopify-Access-Token. */
-  accessToken: string;
+  /** Sent as X-Shopify-Access-Token when `tokens` is not given. */
+  accessToken?: string;
+  /** Each store's own token (the app installed on its shop), with the one-store token as fallback. */
+  tokens?: ShopifyAccessTokens;
   /** Per request, reading the body included. Default 10000. */
   timeoutMs?: number;
   /** Longest wait for a shop's rate-limit bucket before failing with THROTTLED instead. Default 5000. */
@@ -45,7 +52,8 @@ export interface ShopifyPlatformOptions {
 /** The platform port on Shopify's Admin GraphQL API (2025-01). */
 export function createShopifyPlatform({
   adminApiUrl,
-  accessToken,
+  accessToken = '',
+  tokens,
   timeoutMs = 10000,
   maxThrottleWaitMs = 5000,
   log = () => {},
@@ -68,10 +76,18 @@ export function createShopifyPlatform({
     log,
   });
 
+  /** The client sending the store's own token, when stores have their own. */
+  const clientFor = async (store: PlatformStore): Promise<ShopifyGraphqlClient> =>
+    tokens === undefined ? client : client.withToken(await tokens.tokenFor(store));
+
   return {
+    ...(tokens === undefined ? {} : { notReadyFor: (store) => tokens.notReadyFor(store) }),
+
     async findOrder(store, tiktokOrderId) {
       const shop = shopDomainOf(store);
-      const data = await client.request(shop, FIND_ORDER, {
+      const data = await (
+        await clientFor(store)
+      ).request(shop, FIND_ORDER, {
         query: sourceIdentifierQuery(tiktokOrderId),
       });
       const nodes = isJsonObject(data.orders) ? data.orders.nodes : undefined;
@@ -101,6 +117,7 @@ export function createShopifyPlatform({
       // orderCreate takes a SKU without a variant, but such a line is custom:
       // Shopify would claim no inventory for it. So every SKU must be a variant.
       const skus = order.lineItems.map((line) => line.sku);
+      const client = await clientFor(order.store);
       const variantIdBySku = await resolveVariantsBySku(client, shop, skus, log);
       const unknown = [...new Set(skus)].filter((sku) => !variantIdBySku.has(sku));
       if (unknown.length > 0) {
@@ -139,11 +156,14 @@ export function createShopifyPlatform({
       );
     },
 
-    cancelOrder: (cancel) =>
-      cancelShopifyOrder({ client, sleep, confirmWaitsMs: cancelConfirmWaitsMs }, cancel),
-    refundLines: (refund) => refundShopifyLines(client, refund),
-    holdFulfillment: (ref) => holdShopifyFulfillment(client, ref),
-    releaseHold: (ref) => releaseShopifyHold(client, ref),
-    markPaid: (ref) => markShopifyOrderPaid(client, ref),
+    cancelOrder: async (cancel) =>
+      cancelShopifyOrder(
+        { client: await clientFor(cancel.store), sleep, confirmWaitsMs: cancelConfirmWaitsMs },
+        cancel,
+      ),
+    refundLines: async (refund) => refundShopifyLines(await clientFor(refund.store), refund),
+    holdFulfillment: async (ref) => holdShopifyFulfillment(await clientFor(ref.store), ref),
+    releaseHold: async (ref) => releaseShopifyHold(await clientFor(ref.store), ref),
+    markPaid: async (ref) => markShopifyOrderPaid(await clientFor(ref.store), ref),
   };
 }

@@ -10,6 +10,7 @@ export type ShopifyLog = (message: string, fields: Record<string, unknown>) => v
 export interface ShopifyGraphqlClientOptions {
   /** Template with `{shop}`, e.g. https://{shop}/admin/api/2025-01/graphql.json. */
   adminApiUrl: string;
+  /** Sent when a call names no token of its own (the one-store SHOPIFY_ACCESS_TOKEN); may be empty. */
   accessToken: string;
   timeoutMs: number;
   /** Longest wait for the shop's bucket to refill before giving up with THROTTLED. */
@@ -27,6 +28,8 @@ export interface ShopifyGraphqlClient {
     operation: ShopifyOperation<Variables>,
     variables: Variables,
   ): Promise<JsonObject>;
+  /** The same client (one rate-limit budget per shop) sending this access token: a store's own. */
+  withToken(accessToken: string): ShopifyGraphqlClient;
 }
 
 // Read by shape, not instanceof: fetch's errors come from Node's own realm,
@@ -58,7 +61,7 @@ function transportError(error: unknown, shop: string, timeoutMs: number): Platfo
 export function createShopifyGraphqlClient(
   options: ShopifyGraphqlClientOptions,
 ): ShopifyGraphqlClient {
-  const { accessToken, timeoutMs, maxThrottleWaitMs, budget, now, sleep, log } = options;
+  const { timeoutMs, maxThrottleWaitMs, budget, now, sleep, log } = options;
   // What Shopify last charged for each operation: a better guess than ours.
   const reportedCost = new Map<string, number>();
 
@@ -78,69 +81,75 @@ export function createShopifyGraphqlClient(
     }
   }
 
-  return {
-    async request(shop, operation, variables) {
-      const cost = Math.max(
-        operation.estimateCost(variables),
-        reportedCost.get(operation.name) ?? 0,
-      );
-      await waitForBudget(shop, operation.name, cost);
+  async function request<Variables>(
+    accessToken: string,
+    shop: string,
+    operation: ShopifyOperation<Variables>,
+    variables: Variables,
+  ): Promise<JsonObject> {
+    const cost = Math.max(operation.estimateCost(variables), reportedCost.get(operation.name) ?? 0);
+    await waitForBudget(shop, operation.name, cost);
 
-      let response: Response;
-      let text: string;
-      try {
-        // One signal covers the body too: headers then a stall still time out.
-        response = await fetch(shopAdminApiUrl(options.adminApiUrl, shop), {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: 'application/json',
-            'X-Shopify-Access-Token': accessToken,
-          },
-          body: JSON.stringify({
-            query: operation.document,
-            operationName: operation.name,
-            variables,
-          }),
-          // A redirect would carry the access token to another host.
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        text = await response.text();
-      } catch (error) {
-        throw transportError(error, shop, timeoutMs);
-      }
-
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
-      const queryCost = readQueryCost(body);
-      if (queryCost !== undefined) {
-        budget.observe(shop, queryCost.throttleStatus);
-        reportedCost.set(operation.name, queryCost.requestedQueryCost);
-      }
-      const { data, partialErrors } = interpretShopifyAnswer(
-        shop,
-        {
-          httpStatus: response.status,
-          retryAfter: response.headers.get('retry-after'),
-          location: response.headers.get('location'),
-          body,
+    let response: Response;
+    let text: string;
+    try {
+      // One signal covers the body too: headers then a stall still time out.
+      response = await fetch(shopAdminApiUrl(options.adminApiUrl, shop), {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'X-Shopify-Access-Token': accessToken,
         },
-        queryCost,
-        now(),
-      );
-      if (partialErrors.length > 0) {
-        log('Shopify answered with data and errors', {
-          shop,
-          operation: operation.name,
-          errors: partialErrors,
-        });
-      }
-      return data;
-    },
-  };
+        body: JSON.stringify({
+          query: operation.document,
+          operationName: operation.name,
+          variables,
+        }),
+        // A redirect would carry the access token to another host.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw transportError(error, shop, timeoutMs);
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const queryCost = readQueryCost(body);
+    if (queryCost !== undefined) {
+      budget.observe(shop, queryCost.throttleStatus);
+      reportedCost.set(operation.name, queryCost.requestedQueryCost);
+    }
+    const { data, partialErrors } = interpretShopifyAnswer(
+      shop,
+      {
+        httpStatus: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        location: response.headers.get('location'),
+        body,
+      },
+      queryCost,
+      now(),
+    );
+    if (partialErrors.length > 0) {
+      log('Shopify answered with data and errors', {
+        shop,
+        operation: operation.name,
+        errors: partialErrors,
+      });
+    }
+    return data;
+  }
+
+  const withToken = (accessToken: string): ShopifyGraphqlClient => ({
+    request: (shop, operation, variables) => request(accessToken, shop, operation, variables),
+    withToken,
+  });
+  return withToken(options.accessToken);
 }

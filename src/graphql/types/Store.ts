@@ -5,10 +5,12 @@ import {
   type FbtSyncMode as FbtSyncModeValue,
   type Plan as PlanValue,
 } from '../../domain/storeVocabulary';
+import { installPath } from '../../adapters/shopify/auth/shopifyAccessTokens';
 import type { StoreRow } from '../../projections/storeRow';
 import { DateTimeScalar } from '../scalars/DateTimeScalar';
 import { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from './enums';
 import { FbtSyncRules } from './FbtSyncRules';
+import { ShopifyConnection } from './ShopifyConnection';
 
 /**
  * A store as the API shows it: a view over its stores row (read from the read
@@ -98,6 +100,23 @@ export class Store {
   })
   get orderSettingsUpdatedAt(): Date | null {
     return this.row.order_settings_updated_at;
+  }
+
+  @Field(() => ShopifyConnection, {
+    nullable: true,
+    description:
+      "The Shopify app's installation on the store's shop; null for a store on another platform.",
+  })
+  get shopifyConnection(): ShopifyConnection | null {
+    if (this.row.platform !== 'SHOPIFY' || this.row.shop_domain === null) return null;
+    const connection = this.row.shopify_connection;
+    return {
+      state: connection?.state ?? 'NOT_INSTALLED',
+      scopes: connection?.scopes ?? [],
+      installedAt: connection === null ? null : new Date(connection.installedAt),
+      uninstalledAt: connection?.uninstalledAt == null ? null : new Date(connection.uninstalledAt),
+      installPath: installPath(this.row.shop_domain),
+    };
   }
 
   @Field(() => Int, {

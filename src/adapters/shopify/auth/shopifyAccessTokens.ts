@@ -1,0 +1,151 @@
+import type { CredentialVault } from '../../../credentials/credentialVault';
+import { PlatformError, type PlatformStore } from '../../../sync/platformPort';
+import {
+  type ShopifyTokenEndpoint,
+  ShopifyTokenError,
+  type ShopifyTokens,
+} from './shopifyTokenEndpoint';
+
+/** What the vault keeps for a store's shop (sealed): never logged, never answered. */
+export interface ShopifySecret extends ShopifyTokens {
+  shop: string;
+}
+
+/** Refresh this long before the access token lapses (Shopify's last about an hour). */
+export const REFRESH_AHEAD_MS = 5 * 60_000;
+
+export const installPath = (shop: string) => `/auth/shopify?shop=${encodeURIComponent(shop)}`;
+
+export interface ShopifyAccessTokens {
+  /** Seals the tokens of an approved install. */
+  save(storeId: string, tokens: ShopifySecret): Promise<void>;
+  /** Forgets the store's tokens (uninstalled). */
+  remove(storeId: string): Promise<void>;
+  /**
+   * The token to call the store's shop with: its own (refreshed first when it
+   * is about to lapse), else the one-store SHOPIFY_ACCESS_TOKEN. NOT_CONNECTED
+   * when it has neither, or when the app was uninstalled from the shop.
+   */
+  tokenFor(store: PlatformStore): Promise<string>;
+  /** Why the store's calls would wait (NOT_CONNECTED), or null: no network, no refresh. */
+  notReadyFor(store: PlatformStore): Promise<string | null>;
+  /** True when the store has tokens of its own. */
+  hasOwnToken(storeId: string): Promise<boolean>;
+}
+
+function notConnected(store: PlatformStore, reason: string): PlatformError {
+  const shop = store.shopDomain ?? '(no shop domain)';
+  return new PlatformError(
+    'NOT_CONNECTED',
+    `${reason}; install the app on ${shop} at ${installPath(shop)}`,
+  );
+}
+
+export function createShopifyAccessTokens({
+  vault,
+  endpoint,
+  fallbackToken,
+  now = () => Date.now(),
+}: {
+  vault: CredentialVault;
+  /** Null without SHOPIFY_API_KEY / SHOPIFY_API_SECRET: stored tokens are used until they lapse. */
+  endpoint: ShopifyTokenEndpoint | null;
+  /** SHOPIFY_ACCESS_TOKEN, for a store that never installed the app (the one-store set-up). */
+  fallbackToken: string | undefined;
+  now?: () => number;
+}): ShopifyAccessTokens {
+  // One refresh per store at a time in this process: the refresh token rotates.
+  const refreshing = new Map<string, Promise<string>>();
+
+  async function refreshed(store: PlatformStore): Promise<string> {
+    const stored = await vault.get<ShopifySecret>(store.storeId, 'shopify');
+    if (stored === undefined) throw notConnected(store, 'the Shopify app is not installed');
+    const secret = stored.secret;
+    const expiresAt = secret.accessTokenExpiresAt;
+    if (expiresAt === null || expiresAt - now() > REFRESH_AHEAD_MS) return secret.accessToken;
+    const lapsed = expiresAt <= now();
+    if (endpoint === null || secret.refreshToken === null) {
+      if (!lapsed) return secret.accessToken;
+      throw notConnected(store, "the store's Shopify token has expired and cannot be refreshed");
+    }
+    let tokens: ShopifyTokens;
+    try {
+      tokens = await endpoint.refresh(secret.shop, secret.refreshToken);
+    } catch (error) {
+      if (!(error instanceof ShopifyTokenError)) throw error;
+      // Another process may have refreshed first, spending the token we hold.
+      const latest = await vault.get<ShopifySecret>(store.storeId, 'shopify');
+      if (latest !== undefined && latest.version !== stored.version) {
+        return latest.secret.accessToken;
+      }
+      if (!lapsed) return secret.accessToken;
+      if (error.refused) {
+        throw notConnected(
+          store,
+          `Shopify refused to refresh the store's token (${error.message})`,
+        );
+      }
+      throw new PlatformError('NETWORK', error.message);
+    }
+    const next: ShopifySecret = {
+      ...tokens,
+      shop: secret.shop,
+      scopes: tokens.scopes.length > 0 ? tokens.scopes : secret.scopes,
+      refreshToken: tokens.refreshToken ?? secret.refreshToken,
+    };
+    const kept = await vault.put(store.storeId, 'shopify', next, {
+      expiresAt: next.accessTokenExpiresAt === null ? null : new Date(next.accessTokenExpiresAt),
+      replacingVersion: stored.version,
+    });
+    if (kept) return next.accessToken;
+    const theirs = await vault.get<ShopifySecret>(store.storeId, 'shopify');
+    if (theirs === undefined) throw notConnected(store, 'the Shopify app was uninstalled');
+    return theirs.secret.accessToken;
+  }
+
+  return {
+    async save(storeId, tokens) {
+      await vault.put(storeId, 'shopify', tokens, {
+        expiresAt:
+          tokens.accessTokenExpiresAt === null ? null : new Date(tokens.accessTokenExpiresAt),
+      });
+    },
+
+    async remove(storeId) {
+      await vault.remove(storeId, 'shopify');
+    },
+
+    async tokenFor(store) {
+      if (store.connection === 'UNINSTALLED') {
+        throw notConnected(store, 'the Shopify app was uninstalled from the shop');
+      }
+      if (store.connection !== 'INSTALLED') {
+        const own = await vault.get<ShopifySecret>(store.storeId, 'shopify');
+        if (own === undefined) {
+          if (fallbackToken !== undefined) return fallbackToken;
+          throw notConnected(store, 'the Shopify app is not installed');
+        }
+      }
+      const running = refreshing.get(store.storeId);
+      if (running !== undefined) return running;
+      const next = refreshed(store).finally(() => refreshing.delete(store.storeId));
+      refreshing.set(store.storeId, next);
+      return next;
+    },
+
+    async notReadyFor(store) {
+      if (store.connection === 'UNINSTALLED') {
+        return notConnected(store, 'the Shopify app was uninstalled from the shop').message;
+      }
+      if (fallbackToken !== undefined && store.connection !== 'INSTALLED') return null;
+      const own = await vault.get<ShopifySecret>(store.storeId, 'shopify');
+      return own === undefined
+        ? notConnected(store, 'the Shopify app is not installed').message
+        : null;
+    },
+
+    async hasOwnToken(storeId) {
+      return (await vault.get(storeId, 'shopify')) !== undefined;
+    },
+  };
+}
