@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, DEFAULT_SHOPIFY_SCOPES, loadConfig } from '../../src/config';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
@@ -35,6 +35,23 @@ describe('configuration', () => {
     expect(loadConfig({ RECONCILE_INTERVAL_S: '60' }).reconcileIntervalS).toBe(60);
   });
 
+  it('PLATFORM=shopify takes the app credentials instead of a one-store token; stores then install the app', () => {
+    const config = loadConfig({
+      PLATFORM: 'shopify',
+      SHOPIFY_API_KEY: 'client-id',
+      SHOPIFY_API_SECRET: 'client-secret',
+      SHOPIFY_SCOPES: 'read_orders, write_orders',
+      PUBLIC_URL: 'https://fbt.example.com/',
+    });
+    expect(config.shopifyApp).toEqual({ apiKey: 'client-id', apiSecret: 'client-secret' });
+    expect(config.shopifyAccessToken).toBeUndefined();
+    expect(config.shopifyScopes).toEqual(['read_orders', 'write_orders']);
+    expect(config.shopifyOauthUrl).toBe('https://{shop}/admin/oauth');
+    expect(config.publicUrl).toBe('https://fbt.example.com');
+    expect(loadConfig({}).shopifyScopes).toEqual(DEFAULT_SHOPIFY_SCOPES);
+    expect(loadConfig({}).shopifyApp).toBeUndefined();
+  });
+
   it('names the variable of a bad value', () => {
     const bad: Array<[NodeJS.ProcessEnv, string]> = [
       [{ PORT: '70000' }, 'PORT'],
@@ -48,6 +65,11 @@ describe('configuration', () => {
       [{ GRAPHQL_CACHE_MB: '1.5' }, 'GRAPHQL_CACHE_MB'],
       [{ RECONCILE_INTERVAL_S: '-1' }, 'RECONCILE_INTERVAL_S'],
       [{ RECONCILE_INTERVAL_S: '15m' }, 'RECONCILE_INTERVAL_S'],
+      [{ SHOPIFY_API_KEY: 'k' }, 'SHOPIFY_API_SECRET'],
+      [{ SHOPIFY_API_SECRET: 's' }, 'SHOPIFY_API_KEY'],
+      [{ SHOPIFY_SCOPES: 'write_orders, read products' }, 'SHOPIFY_SCOPES'],
+      [{ SHOPIFY_OAUTH_URL: 'ftp://{shop}/admin/oauth' }, 'SHOPIFY_OAUTH_URL'],
+      [{ PUBLIC_URL: 'fbt.example.com' }, 'PUBLIC_URL'],
     ];
     for (const [env, variable] of bad) {
       expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -21,6 +21,11 @@ import {
   validate,
 } from 'graphql';
 import { createOrderLife } from './fakeShopifyOrderLife';
+import {
+  createFakeShopifyOAuth,
+  type FakeShopifyApp,
+  type FakeShopifyOAuth,
+} from './fakeShopifyOAuth';
 
 /**
  * A stand-in for Shopify's Admin GraphQL API, 2025-01, on a local port.
@@ -86,6 +91,8 @@ export interface FakeShopifyOptions {
    * default false.
    */
   refuseCancellingFulfilled?: boolean;
+  /** The app's client credentials: the fake then runs the OAuth token endpoint and accepts the tokens it issues, each for its own shop. */
+  app?: FakeShopifyApp;
 }
 
 export interface FakeVariant {
@@ -255,6 +262,10 @@ export interface ThrottleStatus {
 export interface FakeShopify {
   /** Template for adminApiUrl: http://127.0.0.1:PORT/{shop}/admin/api/2025-01/graphql.json. */
   url: string;
+  /** Template for SHOPIFY_OAUTH_URL: http://127.0.0.1:PORT/{shop}/admin/oauth. */
+  oauthUrl: string;
+  /** With `app`: the token endpoint and the merchant's approval. */
+  oauth: FakeShopifyOAuth | undefined;
   accessToken: string;
   orders: FakeOrder[];
   requests: RecordedRequest[];
@@ -392,6 +403,7 @@ function connection<Item>(items: Item[], args: Record<string, unknown>) {
 const INVALID_TOKEN =
   '[API] Invalid API key or access token (unrecognized login or wrong password)';
 const PATH = new RegExp(`^/([^/]+)/admin/api/${ADMIN_API_VERSION}/graphql\\.json$`);
+const TOKEN_PATH = /^\/([^/]+)\/admin\/oauth\/access_token$/;
 
 type UserError = { field: string[] | null; message: string; code: string };
 type JsonObject = Record<string, unknown>;
@@ -408,6 +420,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const queryCost = options.queryCost ?? 2;
   const mutationCost = options.mutationCost ?? 10;
   const now = options.now ?? (() => Date.now());
+  const oauth = options.app === undefined ? undefined : createFakeShopifyOAuth(options.app, now);
 
   const variants: FakeVariant[] = [];
   const orders: FakeOrder[] = [];
@@ -811,6 +824,13 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const record = recordRequest(request, Buffer.concat(chunks).toString('utf8'));
+    const tokenShop = TOKEN_PATH.exec(record.path)?.[1];
+    if (tokenShop !== undefined && oauth !== undefined && request.method === 'POST') {
+      const { status, answer } = oauth.handle(tokenShop, record.rawBody);
+      record.shop = tokenShop;
+      send(record, response, status === 200 ? 'ok' : 'unauthorized', status, answer);
+      return;
+    }
     // Shopify's jobs run on their own; here, at the first request once due.
     life.runDueJobs();
     if (record.shop === null || request.method !== 'POST') {
@@ -851,7 +871,10 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       return;
     }
 
-    if (request.headers['x-shopify-access-token'] !== accessToken) {
+    const token = request.headers['x-shopify-access-token'];
+    const tokenValid =
+      token === accessToken || (typeof token === 'string' && oauth?.shopOf(token) === shop);
+    if (!tokenValid) {
       send(record, response, 'unauthorized', 401, { errors: INVALID_TOKEN });
       return;
     }
@@ -957,6 +980,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
 
   return {
     url: `http://127.0.0.1:${port}/{shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`,
+    oauthUrl: `http://127.0.0.1:${port}/{shop}/admin/oauth`,
+    oauth,
     accessToken,
     orders,
     requests,
