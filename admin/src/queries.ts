@@ -56,6 +56,7 @@ export const STORE_SETTINGS = `query StoreSettings($storeId: ID!) {
   store(id: $storeId) {
     id name platform plan shopDomain version availableFbtSyncModes
     fbtSyncRules { mode orderTag updatedAt updatedBy }
+    shopifyConnection { state scopes installedAt uninstalledAt installPath }
   }
 }`;
 

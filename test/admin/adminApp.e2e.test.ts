@@ -322,6 +322,14 @@ describe('the admin app at /admin', () => {
     await page.goto(`${serve.url}/admin/stores/${shop.storeId}/settings`);
     await page.getByRole('heading', { name: /Settings/ }).waitFor();
     expect(await page.getByLabel(/Wait for AWAITING_COLLECTION/).isChecked()).toBe(true);
+    // The Shopify app's installation, with the link that installs it on the store's shop.
+    const connection = page.getByTestId('shopify-connection');
+    expect(await connection.textContent()).toMatch(/^Not installed/);
+    expect(
+      await connection.getByRole('link', { name: 'Install the app' }).getAttribute('href'),
+    ).toBe(
+      `/auth/shopify?shop=acme-outfitters.myshopify.com&store=${encodeURIComponent(shop.storeId)}`,
+    );
     await page.getByLabel('Tag on FBT orders (Shopify only)').fill('fbt,tiktok');
     await page.getByRole('button', { name: 'Save rules' }).click();
     const tagError = page.locator('#orderTag-errors');

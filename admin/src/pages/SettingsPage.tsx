@@ -19,6 +19,48 @@ interface StoreSettings {
     updatedAt: string | null;
     updatedBy: string | null;
   };
+  shopifyConnection: {
+    state: 'NOT_INSTALLED' | 'INSTALLED' | 'UNINSTALLED';
+    scopes: string[];
+    installedAt: string | null;
+    uninstalledAt: string | null;
+    installPath: string;
+  } | null;
+}
+
+/** The Shopify app's installation, said plainly, with the link that (re)installs it. */
+function ShopifyConnectionFacts({ store }: { store: StoreSettings }) {
+  const connection = store.shopifyConnection;
+  if (connection === null) return null;
+  const install = (label: string) => (
+    <a href={`${connection.installPath}&store=${encodeURIComponent(store.id)}`}>{label}</a>
+  );
+  return (
+    <>
+      <dt>Shopify app</dt>
+      <dd data-testid="shopify-connection">
+        {connection.state === 'INSTALLED' && (
+          <>
+            Installed {connection.installedAt ? formatTime(connection.installedAt) : ''} · scopes{' '}
+            {connection.scopes.join(', ')} · {install('Reinstall')}
+          </>
+        )}
+        {connection.state === 'UNINSTALLED' && (
+          <>
+            <strong>Uninstalled</strong>
+            {connection.uninstalledAt ? ` ${formatTime(connection.uninstalledAt)}` : ''}: orders
+            wait until it is installed again. {install('Install the app')}
+          </>
+        )}
+        {connection.state === 'NOT_INSTALLED' && (
+          <>
+            Not installed: orders use the service&apos;s one-store token if it has one, else they
+            wait. {install('Install the app')}
+          </>
+        )}
+      </dd>
+    </>
+  );
 }
 
 const MODES: FbtSyncMode[] = ['SYNC_AND_DEDUCT_INVENTORY', 'WAIT_FOR_AWAITING_COLLECTION'];
@@ -128,6 +170,7 @@ export function SettingsPage({ storeId }: { storeId: string }) {
           {store.platform}
           {store.shopDomain ? ` (${store.shopDomain})` : ''}
         </dd>
+        <ShopifyConnectionFacts store={store} />
         <dt>Plan</dt>
         <dd>{store.plan}</dd>
         <dt>Last change</dt>
