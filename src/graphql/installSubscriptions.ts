@@ -61,30 +61,46 @@ export function installSubscriptions({
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
   const viewers = new WeakMap<object, Viewer>();
+  // The token each connection signed in with: checked again at every
+  // subscribe and push, so a socket outlives no token's expiry.
+  const authorizations = new WeakMap<object, string | undefined>();
   const active = new WeakMap<object, number>();
   const rules = [...specifiedRules, depthLimit()];
   const complexity = createComplexityCheck(schema, MAX_SUBSCRIPTION_COMPLEXITY);
+
+  async function stillSignedIn(socket: object): Promise<boolean> {
+    try {
+      await verifier.verify(authorizations.get(socket));
+      return true;
+    } catch (error) {
+      if (error instanceof AuthenticationFailed) return false;
+      throw error;
+    }
+  }
 
   const disposable = useServer(
     {
       schema,
       isProd: !development,
       async onConnect(ctx) {
-        const authorization = ctx.connectionParams?.authorization;
+        const given = ctx.connectionParams?.authorization;
+        const authorization = typeof given === 'string' ? given : undefined;
         try {
-          viewers.set(
-            ctx.extra.socket,
-            await verifier.verify(typeof authorization === 'string' ? authorization : undefined),
-          );
+          viewers.set(ctx.extra.socket, await verifier.verify(authorization));
+          authorizations.set(ctx.extra.socket, authorization);
           return true;
         } catch (error) {
           if (error instanceof AuthenticationFailed) return false;
           throw error;
         }
       },
-      onSubscribe(ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] {
+      async onSubscribe(ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> {
         const viewer = viewers.get(ctx.extra.socket);
         if (viewer === undefined) return [requestError('not authenticated', 'UNAUTHENTICATED')];
+        if (!(await stillSignedIn(ctx.extra.socket)))
+          return [
+            requestError('the token has expired: connect again with a new one', 'UNAUTHENTICATED'),
+          ];
         if (payload.query.length > MAX_DOCUMENT_LENGTH)
           return [requestError('the document is too long', 'BAD_REQUEST')];
         if ((active.get(ctx.extra.socket) ?? 0) >= MAX_SUBSCRIPTIONS_PER_CONNECTION)
@@ -125,7 +141,13 @@ export function installSubscriptions({
         active.set(ctx.extra.socket, Math.max(0, (active.get(ctx.extra.socket) ?? 1) - 1));
       },
       // Errors go out as over HTTP: a bug's message stays in the log.
-      onNext(_ctx, _id, _payload, _args, result) {
+      async onNext(ctx, _id, _payload, _args, result) {
+        if (!(await stillSignedIn(ctx.extra.socket))) {
+          // 4401, graphql-ws's Unauthorized: the client signs in again.
+          ctx.extra.socket.close(4401, 'Unauthorized: the token has expired');
+          // Nothing of the change goes out, should anything still be sent.
+          return { errors: [requestError('the token has expired', 'UNAUTHENTICATED').toJSON()] };
+        }
         if (result.errors === undefined) return;
         return {
           ...result,

@@ -170,6 +170,31 @@ describe('orderChanged over graphql-ws', () => {
     expect(code).toBe(4403);
   });
 
+  it('closes the connection (4401) once its token has expired, with nothing of the change sent', async () => {
+    let closedWith: number | undefined;
+    const client = connect(`Bearer ${await tokenFor(admin, '2s')}`, (code) => (closedWith = code));
+    const feed = follow(client, ORDER_CHANGED, { storeId: waitingStore });
+    await settle();
+    await recordTikTokOrder(service.commands, orderFacts(waitingStore, 'SUB-E1'));
+    await feed.until((r) => r.data?.orderChanged.tiktokOrderId === 'SUB-E1');
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await recordTikTokOrder(service.commands, orderFacts(waitingStore, 'SUB-E2'));
+    for (let waited = 0; closedWith === undefined && waited < 10_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(closedWith).toBe(4401);
+    expect(JSON.stringify(feed.results)).not.toContain('SUB-E2');
+
+    // A new subscription on a socket signed in with an expired token is refused too.
+    const late = connect(`Bearer ${await tokenFor(admin, '1s')}`);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const refused = follow(late, ORDER_CHANGED, { storeId: waitingStore });
+    for (let waited = 0; refused.ended() === undefined && waited < 10_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(JSON.stringify(refused.ended())).toMatch(/UNAUTHENTICATED|expired|4401|4403/);
+  });
+
   it('runs only subscriptions: queries go to POST /graphql', async () => {
     const client = connect(`Bearer ${await tokenFor(admin)}`);
     const query = follow(client, '{ stores { totalCount } }', {});
