@@ -307,6 +307,21 @@ describe('Shopify app install (OAuth) and per-store tokens, through HTTP', () =>
     expect(refusedAdminCalls()).toEqual([]);
   }, 90_000);
 
+  it('a token Shopify refuses before it lapses is refreshed once, and the call goes on with the new one', async () => {
+    oauth.revokeAccessTokens(SHOP_B);
+    const refusedBefore = refusedAdminCalls().length;
+    const order = await placeOrder('B');
+    await untilSynced(order.id);
+    expect(refusedAdminCalls().length).toBe(refusedBefore + 1);
+    expect(
+      oauth.tokenRequests.filter(
+        (request) => request.shop === SHOP_B && request.grant === 'refresh_token',
+      ),
+    ).toEqual([{ shop: SHOP_B, grant: 'refresh_token', status: 200, error: undefined }]);
+    const last = tokensUsedFor(SHOP_B).at(-1)!;
+    expect(oauth.shopOf(last)).toBe(SHOP_B);
+  }, 90_000);
+
   function webhook(topic: string, shop: string, id: string, secret = APP.clientSecret) {
     const body = JSON.stringify({ id: 1, domain: shop });
     return fetch(`${serve.url}/webhooks/shopify`, {

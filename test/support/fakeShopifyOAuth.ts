@@ -36,6 +36,8 @@ export interface FakeShopifyOAuth {
   shopOf(token: string): string | undefined;
   /** app/uninstalled: every token of the shop stops working. */
   uninstall(shop: string): void;
+  /** Revokes the shop's access tokens early (its refresh tokens still work). */
+  revokeAccessTokens(shop: string): void;
   /** How long the tokens issued from now on last. */
   setAccessTokenLifetime(seconds: number): void;
   tokenRequests: TokenRequest[];
@@ -103,6 +105,10 @@ export function createFakeShopifyOAuth(app: FakeShopifyApp, now: () => number): 
         if (owner.shop === shop) accessTokens.delete(token);
       for (const [token, owner] of refreshTokens)
         if (owner.shop === shop) refreshTokens.delete(token);
+    },
+    revokeAccessTokens(shop) {
+      for (const [token, owner] of accessTokens)
+        if (owner.shop === shop) accessTokens.delete(token);
     },
     setAccessTokenLifetime(seconds) {
       lifetimeMs = seconds * 1000;

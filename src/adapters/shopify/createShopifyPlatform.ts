@@ -76,9 +76,33 @@ export function createShopifyPlatform({
     log,
   });
 
-  /** The client sending the store's own token, when stores have their own. */
-  const clientFor = async (store: PlatformStore): Promise<ShopifyGraphqlClient> =>
-    tokens === undefined ? client : client.withToken(await tokens.tokenFor(store));
+  /**
+   * The client sending the store's own token, when stores have their own. A
+   * token Shopify refuses before it was due to lapse (revoked, or replaced
+   * by another process's refresh) is refreshed and the call made once more.
+   */
+  const clientFor = async (store: PlatformStore): Promise<ShopifyGraphqlClient> => {
+    if (tokens === undefined) return client;
+    let token = await tokens.tokenFor(store);
+    return {
+      withToken: (other) => client.withToken(other),
+      async request(shop, operation, variables) {
+        try {
+          return await client.withToken(token).request(shop, operation, variables);
+        } catch (error) {
+          if (!(error instanceof PlatformError) || error.kind !== 'UNAUTHORIZED') throw error;
+          const next = await tokens.afterRefusal(store, token);
+          if (next === null) throw error;
+          token = next;
+          log('Shopify refused the store token; retrying with a refreshed one', {
+            shop,
+            operation: operation.name,
+          });
+          return client.withToken(next).request(shop, operation, variables);
+        }
+      },
+    };
+  };
 
   return {
     ...(tokens === undefined ? {} : { notReadyFor: (store) => tokens.notReadyFor(store) }),

@@ -27,6 +27,12 @@ export interface ShopifyAccessTokens {
    * when it has neither, or when the app was uninstalled from the shop.
    */
   tokenFor(store: PlatformStore): Promise<string>;
+  /**
+   * Shopify refused this token before it was due to lapse: the token to try
+   * once more (another process's newer one, or a fresh refresh), or null when
+   * there is none and the refusal stands.
+   */
+  afterRefusal(store: PlatformStore, refused: string): Promise<string | null>;
   /** Why the store's calls would wait (NOT_CONNECTED), or null: no network, no refresh. */
   notReadyFor(store: PlatformStore): Promise<string | null>;
   /** True when the store has tokens of its own. */
@@ -57,13 +63,18 @@ export function createShopifyAccessTokens({
   // One refresh per store at a time in this process: the refresh token rotates.
   const refreshing = new Map<string, Promise<string>>();
 
-  async function refreshed(store: PlatformStore): Promise<string> {
+  async function refreshed(store: PlatformStore, refused?: string): Promise<string> {
     const stored = await vault.get<ShopifySecret>(store.storeId, 'shopify');
     if (stored === undefined) throw notConnected(store, 'the Shopify app is not installed');
     const secret = stored.secret;
+    if (refused !== undefined && secret.accessToken !== refused) return secret.accessToken;
     const expiresAt = secret.accessTokenExpiresAt;
-    if (expiresAt === null || expiresAt - now() > REFRESH_AHEAD_MS) return secret.accessToken;
-    const lapsed = expiresAt <= now();
+    const forced = refused !== undefined;
+    if (!forced && (expiresAt === null || expiresAt - now() > REFRESH_AHEAD_MS)) {
+      return secret.accessToken;
+    }
+    // A refused token counts as lapsed, whatever its expiry said.
+    const lapsed = forced || expiresAt! <= now();
     if (endpoint === null || secret.refreshToken === null) {
       if (!lapsed) return secret.accessToken;
       throw notConnected(store, "the store's Shopify token has expired and cannot be refreshed");
@@ -131,6 +142,20 @@ export function createShopifyAccessTokens({
       const next = refreshed(store).finally(() => refreshing.delete(store.storeId));
       refreshing.set(store.storeId, next);
       return next;
+    },
+
+    async afterRefusal(store, refused) {
+      if (store.connection !== 'INSTALLED') {
+        const own = await vault.get<ShopifySecret>(store.storeId, 'shopify');
+        if (own === undefined) return null; // the one-store token: nothing else to try
+      }
+      try {
+        const next = await refreshed(store, refused);
+        return next === refused ? null : next;
+      } catch (error) {
+        if (error instanceof PlatformError) return null;
+        throw error;
+      }
     },
 
     async notReadyFor(store) {
