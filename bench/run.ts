@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { adminBench } from './admin';
+import { credentialsBench } from './credentials';
 import { endToEndBench } from './endToEnd';
 import { eventStoreBench } from './eventStore';
 import { graphqlBench } from './graphql';
@@ -20,6 +21,7 @@ const benches: Record<string, Bench> = {
   'order-queries': orderQueriesBench,
   sync: syncBench,
   reconcile: reconcileBench,
+  credentials: credentialsBench,
   graphql: graphqlBench,
   'end-to-end': endToEndBench,
   admin: adminBench,

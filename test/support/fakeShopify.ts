@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
   buildClientSchema,
@@ -56,7 +56,13 @@ import {
 
 export const ADMIN_API_VERSION = '2025-01';
 
-const SCHEMA_FILE = join(__dirname, '..', 'fixtures', 'shopify', 'admin_schema_2025-01.json.gz');
+// test/fixtures, from test/support or (a benchmark's build) dist/test/support.
+const FIXTURES = join(
+  __dirname,
+  ...(__dirname.includes(`${sep}dist${sep}`) ? ['..', '..', '..', 'test'] : ['..']),
+  'fixtures',
+);
+const SCHEMA_FILE = join(FIXTURES, 'shopify', 'admin_schema_2025-01.json.gz');
 let schemaCache: GraphQLSchema | undefined;
 
 /** Shopify's Admin API schema, 2025-01, built once per test process. */

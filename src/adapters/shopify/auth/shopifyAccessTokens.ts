@@ -14,6 +14,9 @@ export interface ShopifySecret extends ShopifyTokens {
 /** Refresh this long before the access token lapses (Shopify's last about an hour). */
 export const REFRESH_AHEAD_MS = 5 * 60_000;
 
+/** How long a process keeps a token it read from the vault. */
+export const CACHE_MS = 60_000;
+
 export const installPath = (shop: string) => `/auth/shopify?shop=${encodeURIComponent(shop)}`;
 
 export interface ShopifyAccessTokens {
@@ -62,6 +65,19 @@ export function createShopifyAccessTokens({
 }): ShopifyAccessTokens {
   // One refresh per store at a time in this process: the refresh token rotates.
   const refreshing = new Map<string, Promise<string>>();
+  // The token last read for each store, so that a call does not read and
+  // open its row again: kept at most CACHE_MS and never into the refresh
+  // margin. Another process's refresh or reinstall shows when Shopify
+  // refuses the kept token (afterRefusal reads the row again) or when the
+  // entry lapses.
+  const remembered = new Map<string, { token: string; until: number }>();
+  const remember = (storeId: string, token: string, expiresAt: number | null) => {
+    const until = Math.min(
+      now() + CACHE_MS,
+      expiresAt === null ? Number.POSITIVE_INFINITY : expiresAt - REFRESH_AHEAD_MS,
+    );
+    if (until > now()) remembered.set(storeId, { token, until });
+  };
 
   async function refreshed(store: PlatformStore, refused?: string): Promise<string> {
     const stored = await vault.get<ShopifySecret>(store.storeId, 'shopify');
@@ -71,6 +87,7 @@ export function createShopifyAccessTokens({
     const expiresAt = secret.accessTokenExpiresAt;
     const forced = refused !== undefined;
     if (!forced && (expiresAt === null || expiresAt - now() > REFRESH_AHEAD_MS)) {
+      remember(store.storeId, secret.accessToken, expiresAt);
       return secret.accessToken;
     }
     // A refused token counts as lapsed, whatever its expiry said.
@@ -108,7 +125,10 @@ export function createShopifyAccessTokens({
       expiresAt: next.accessTokenExpiresAt === null ? null : new Date(next.accessTokenExpiresAt),
       replacingVersion: stored.version,
     });
-    if (kept) return next.accessToken;
+    if (kept) {
+      remember(store.storeId, next.accessToken, next.accessTokenExpiresAt);
+      return next.accessToken;
+    }
     const theirs = await vault.get<ShopifySecret>(store.storeId, 'shopify');
     if (theirs === undefined) throw notConnected(store, 'the Shopify app was uninstalled');
     return theirs.secret.accessToken;
@@ -116,6 +136,7 @@ export function createShopifyAccessTokens({
 
   return {
     async save(storeId, tokens) {
+      remembered.delete(storeId);
       await vault.put(storeId, 'shopify', tokens, {
         expiresAt:
           tokens.accessTokenExpiresAt === null ? null : new Date(tokens.accessTokenExpiresAt),
@@ -123,13 +144,17 @@ export function createShopifyAccessTokens({
     },
 
     async remove(storeId) {
+      remembered.delete(storeId);
       await vault.remove(storeId, 'shopify');
     },
 
     async tokenFor(store) {
       if (store.connection === 'UNINSTALLED') {
+        remembered.delete(store.storeId);
         throw notConnected(store, 'the Shopify app was uninstalled from the shop');
       }
+      const kept = remembered.get(store.storeId);
+      if (kept !== undefined && kept.until > now()) return kept.token;
       if (store.connection !== 'INSTALLED') {
         const own = await vault.get<ShopifySecret>(store.storeId, 'shopify');
         if (own === undefined) {
@@ -145,6 +170,7 @@ export function createShopifyAccessTokens({
     },
 
     async afterRefusal(store, refused) {
+      remembered.delete(store.storeId);
       if (store.connection !== 'INSTALLED') {
         const own = await vault.get<ShopifySecret>(store.storeId, 'shopify');
         if (own === undefined) return null; // the one-store token: nothing else to try

@@ -12,11 +12,17 @@ export interface ShopifyCredentials {
   endpoint: ShopifyTokenEndpoint | null;
 }
 
+// One per database handle, so one process shares one: the install routes and
+// the platform forget and keep the same tokens, and refresh them one at a time.
+const built = new WeakMap<Kysely<Database>, ShopifyCredentials>();
+
 /** Stores' own Shopify tokens, sealed under CREDENTIALS_KEY, refreshed at SHOPIFY_OAUTH_URL. */
 export function shopifyCredentialsFromConfig(
   config: Config,
   db: Kysely<Database>,
 ): ShopifyCredentials {
+  const existing = built.get(db);
+  if (existing !== undefined) return existing;
   const endpoint =
     config.shopifyApp === undefined
       ? null
@@ -33,5 +39,7 @@ export function shopifyCredentialsFromConfig(
     endpoint,
     fallbackToken: config.shopifyAccessToken,
   });
-  return { tokens, endpoint };
+  const credentials = { tokens, endpoint };
+  built.set(db, credentials);
+  return credentials;
 }
