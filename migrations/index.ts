@@ -10,6 +10,7 @@ import * as m0008 from './0008_tiktok_reconcile_watermarks';
 import * as m0009 from './0009_mirror_queue';
 import * as m0010 from './0010_order_life_read_models';
 import * as m0011 from './0011_store_credentials';
+import * as m0013 from './0013_tiktok_authorization';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0009_mirror_queue': m0009,
   '0010_order_life_read_models': m0010,
   '0011_store_credentials': m0011,
+  // 0012 is the Shopify installation's (branch dev-shopify).
+  '0013_tiktok_authorization': m0013,
 };

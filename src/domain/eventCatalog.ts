@@ -147,6 +147,17 @@ export const eventCatalog: Record<DomainEventType, CatalogEntry> = {
     description:
       'The merchant chose how ON_HOLD orders are treated (onHoldOrders) and whether returns are restocked (restockReturns).',
   },
+  TikTokShopAuthorized: {
+    stream: 'store',
+    schemaVersion: 1,
+    description:
+      "The seller authorized the app for the store's TikTok shop, with the scopes granted (the tokens are kept sealed, never in the log).",
+  },
+  TikTokShopDeauthorized: {
+    stream: 'store',
+    schemaVersion: 1,
+    description: 'The seller revoked the app on TikTok Shop; its tokens were removed.',
+  },
 };
 
 export const ORDER_EVENT_TYPES = (Object.keys(eventCatalog) as DomainEventType[]).filter(

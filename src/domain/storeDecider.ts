@@ -1,6 +1,13 @@
 import { DomainError, Problems } from './domainError';
 import type { StoreEvent } from './storeEvents';
 import {
+  decideTikTokAuthorization,
+  decideTikTokDeauthorization,
+  evolveTikTokAuthorization,
+  type TikTokAuthorization,
+  type TikTokAuthorizationCommand,
+} from './tiktokAuthorization';
+import {
   DEFAULT_FBT_SYNC_MODE,
   DEFAULT_RULES,
   ECOMMERCE_PLATFORMS,
@@ -38,6 +45,8 @@ export interface Store {
   rules: FbtSyncRules;
   /** How ON_HOLD orders are treated and whether returns are restocked (every plan). */
   orderSettings: StoreOrderSettings;
+  /** Whether the seller authorized the app on TikTok Shop; null until a first authorization. */
+  tiktokAuthorization: TikTokAuthorization | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -78,7 +87,11 @@ export interface UpdateOrderSettings {
 }
 
 export type StoreCommand =
-  ConnectStore | ChangeStorePlan | UpdateFbtSyncRules | UpdateOrderSettings;
+  | ConnectStore
+  | ChangeStorePlan
+  | UpdateFbtSyncRules
+  | UpdateOrderSettings
+  | TikTokAuthorizationCommand;
 
 export const MAX_STORE_NAME_LENGTH = 200;
 export const MAX_ORDER_TAG_LENGTH = 40;
@@ -304,6 +317,10 @@ export function decideStore(command: StoreCommand, state: StoreState): StoreEven
       return updateRules(command, state);
     case 'UpdateOrderSettings':
       return updateOrderSettings(command, state);
+    case 'RecordTikTokAuthorization':
+      return decideTikTokAuthorization(command, state);
+    case 'RecordTikTokDeauthorization':
+      return decideTikTokDeauthorization(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -312,6 +329,9 @@ export function decideStore(command: StoreCommand, state: StoreState): StoreEven
 }
 
 export function evolveStore(state: StoreState, event: StoreEvent): StoreState {
+  if (event.type === 'TikTokShopAuthorized' || event.type === 'TikTokShopDeauthorized') {
+    return state && evolveTikTokAuthorization(state, event);
+  }
   const { type, data } = event;
   switch (type) {
     case 'StoreConnected':
@@ -324,6 +344,7 @@ export function evolveStore(state: StoreState, event: StoreEvent): StoreState {
         plan: data.plan,
         rules: { ...DEFAULT_RULES, updatedAt: null, updatedBy: null },
         orderSettings: { ...DEFAULT_ORDER_SETTINGS, updatedAt: null, updatedBy: null },
+        tiktokAuthorization: null,
         createdAt: data.connectedAt,
         updatedAt: data.connectedAt,
       };

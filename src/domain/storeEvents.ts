@@ -1,4 +1,7 @@
 import type { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from './storeVocabulary';
+import type { TikTokShopAuthorized, TikTokShopDeauthorized } from './tiktokAuthorization';
+
+export type { TikTokShopAuthorized, TikTokShopDeauthorized } from './tiktokAuthorization';
 
 /** A TikTok Shop connected to an e-commerce platform. */
 export interface StoreConnected {
@@ -72,5 +75,7 @@ export type StoreEvent =
   | StorePlanChanged
   | FbtSyncRulesChanged
   | FbtSyncRulesReset
-  | StoreOrderSettingsChanged;
+  | StoreOrderSettingsChanged
+  | TikTokShopAuthorized
+  | TikTokShopDeauthorized;
 export type StoreEventType = StoreEvent['type'];

@@ -25,6 +25,7 @@ export function storeFromRow(row: StoreRow): Store {
       updatedAt: row.order_settings_updated_at?.toISOString() ?? null,
       updatedBy: row.order_settings_updated_by,
     },
+    tiktokAuthorization: row.tiktok_authorization,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -47,6 +48,7 @@ export function storeToRow(store: Store, version: number): StoreRow {
     order_settings_updated_at:
       store.orderSettings.updatedAt === null ? null : new Date(store.orderSettings.updatedAt),
     order_settings_updated_by: store.orderSettings.updatedBy,
+    tiktok_authorization: store.tiktokAuthorization,
     created_at: new Date(store.createdAt),
     updated_at: new Date(store.updatedAt),
     version,
@@ -68,6 +70,7 @@ export const STORE_RECORD_COLUMNS: ReadonlyArray<[keyof StoresTable, string]> = 
   ['restock_returns', 'boolean'],
   ['order_settings_updated_at', 'timestamptz'],
   ['order_settings_updated_by', 'text'],
+  ['tiktok_authorization', 'jsonb'],
   ['created_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
   ['version', 'integer'],

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { TikTokAuthorization } from '../domain/tiktokAuthorization';
 
 /** timestamptz: read as a Date, written as an ISO string. */
 type Instant = ColumnType<Date, string, string>;
@@ -65,6 +66,8 @@ export interface StoresTable {
   restock_returns: boolean;
   order_settings_updated_at: NullableInstant;
   order_settings_updated_by: string | null;
+  /** jsonb (migration 0013): the store's TikTok Shop authorization, null until the first. */
+  tiktok_authorization: Json<TikTokAuthorization | null>;
   created_at: Instant;
   updated_at: Instant;
   version: number;
