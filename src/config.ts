@@ -60,6 +60,14 @@ export interface Config {
    * Shop's order search (lost webhooks); 0 turns the schedule off.
    */
   reconcileIntervalS: number;
+  /** The app's service id in TikTok Shop's partner center, sent to the authorization page; unset: stores cannot authorize. */
+  tiktokServiceId: string | undefined;
+  /** TikTok Shop's seller authorization page. */
+  tiktokAuthorizeUrl: string;
+  /** Where TikTok Shop's token endpoints live (Get Access Token, Refresh Access Token). */
+  tiktokAuthApiBaseUrl: string;
+  /** The service's address as the outside world reaches it (callback URLs); unset: http://HOST:PORT. */
+  publicUrl: string | undefined;
 }
 
 const projectRoot = path.resolve(
@@ -108,6 +116,18 @@ function httpUrl(name: string, value: string): string {
     throw new ConfigError(name, `must be an http(s) URL, got ${value}`);
   }
   return value;
+}
+
+function optionalHttpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = nonEmpty(env, name);
+  return value === undefined ? undefined : httpUrl(name, value).replace(/\/+$/, '');
+}
+
+/** Where the outside world reaches the service: PUBLIC_URL, else http://HOST:PORT. */
+export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl !== undefined) return config.publicUrl;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -189,5 +209,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlCacheMb: wholeNumber(env, 'GRAPHQL_CACHE_MB', 32, 4096, 0),
     readConsistencyWaitMs: wholeNumber(env, 'READ_CONSISTENCY_WAIT_MS', 2000, 60_000, 0),
     reconcileIntervalS: wholeNumber(env, 'RECONCILE_INTERVAL_S', 900, 7 * 86_400, 0),
+    tiktokServiceId: nonEmpty(env, 'TIKTOK_SERVICE_ID'),
+    tiktokAuthorizeUrl: httpUrl(
+      'TIKTOK_AUTHORIZE_URL',
+      nonEmpty(env, 'TIKTOK_AUTHORIZE_URL') ?? 'https://services.tiktokshop.com/open/authorize',
+    ),
+    tiktokAuthApiBaseUrl: httpUrl(
+      'TIKTOK_AUTH_API_BASE_URL',
+      nonEmpty(env, 'TIKTOK_AUTH_API_BASE_URL') ?? 'https://auth.tiktok-shops.com',
+    ),
+    publicUrl: optionalHttpUrl(env, 'PUBLIC_URL'),
   };
 }

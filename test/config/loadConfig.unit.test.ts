@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, publicUrlOf } from '../../src/config';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
@@ -21,6 +21,11 @@ describe('configuration', () => {
       },
       graphqlCacheMb: 32,
       reconcileIntervalS: 900,
+      tiktokAccessToken: undefined,
+      tiktokServiceId: undefined,
+      tiktokAuthorizeUrl: 'https://services.tiktokshop.com/open/authorize',
+      tiktokAuthApiBaseUrl: 'https://auth.tiktok-shops.com',
+      publicUrl: undefined,
     });
     expect(config.dataDir).toMatch(/\.data$/);
   });
@@ -33,6 +38,23 @@ describe('configuration', () => {
   it('turns the reconcile schedule off with RECONCILE_INTERVAL_S=0', () => {
     expect(loadConfig({ RECONCILE_INTERVAL_S: '0' }).reconcileIntervalS).toBe(0);
     expect(loadConfig({ RECONCILE_INTERVAL_S: '60' }).reconcileIntervalS).toBe(60);
+  });
+
+  it('reads the TikTok Shop authorization settings, and PUBLIC_URL falls back to HOST:PORT', () => {
+    const config = loadConfig({
+      TIKTOK_SERVICE_ID: ' 7001 ',
+      TIKTOK_AUTHORIZE_URL: 'https://services.us.tiktokshop.com/open/authorize',
+      TIKTOK_AUTH_API_BASE_URL: 'http://127.0.0.1:9999',
+      PUBLIC_URL: 'https://sync.example.com/',
+    });
+    expect(config).toMatchObject({
+      tiktokServiceId: '7001',
+      tiktokAuthorizeUrl: 'https://services.us.tiktokshop.com/open/authorize',
+      tiktokAuthApiBaseUrl: 'http://127.0.0.1:9999',
+      publicUrl: 'https://sync.example.com',
+    });
+    expect(publicUrlOf(config)).toBe('https://sync.example.com');
+    expect(publicUrlOf(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }))).toBe('http://0.0.0.0:8080');
   });
 
   it('names the variable of a bad value', () => {
@@ -48,6 +70,9 @@ describe('configuration', () => {
       [{ GRAPHQL_CACHE_MB: '1.5' }, 'GRAPHQL_CACHE_MB'],
       [{ RECONCILE_INTERVAL_S: '-1' }, 'RECONCILE_INTERVAL_S'],
       [{ RECONCILE_INTERVAL_S: '15m' }, 'RECONCILE_INTERVAL_S'],
+      [{ TIKTOK_AUTHORIZE_URL: 'services.tiktokshop.com' }, 'TIKTOK_AUTHORIZE_URL'],
+      [{ TIKTOK_AUTH_API_BASE_URL: 'ftp://auth' }, 'TIKTOK_AUTH_API_BASE_URL'],
+      [{ PUBLIC_URL: 'sync.example.com' }, 'PUBLIC_URL'],
     ];
     for (const [env, variable] of bad) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
