@@ -63,7 +63,18 @@ export interface RecordTikTokAuthorization {
 
 export interface RecordTikTokDeauthorization {
   type: 'RecordTikTokDeauthorization';
-  data: { tiktokShopId: string; reason: string; now: string; actor: string };
+  data: {
+    tiktokShopId: string;
+    reason: string;
+    /**
+     * When TikTok sent the notification (ISO-8601 UTC, as toISOString writes it), if it came from one: a revocation
+     * sent before the store's latest authorization is stale (the seller
+     * authorized the app again since) and changes nothing.
+     */
+    notifiedAt?: string;
+    now: string;
+    actor: string;
+  };
 }
 
 export type TikTokAuthorizationCommand = RecordTikTokAuthorization | RecordTikTokDeauthorization;
@@ -177,7 +188,16 @@ export function decideTikTokDeauthorization(
       `reason must be 1 to ${MAX_DEAUTHORIZATION_REASON_LENGTH} printable characters`,
     );
   }
-  if (store.tiktokAuthorization?.state === 'DEAUTHORIZED') return [];
+  const current = store.tiktokAuthorization;
+  if (current?.state === 'DEAUTHORIZED') return [];
+  // Both instants are toISOString() text (UTC, milliseconds): they compare as strings.
+  if (
+    current?.state === 'AUTHORIZED' &&
+    data.notifiedAt !== undefined &&
+    data.notifiedAt < current.at
+  ) {
+    return [];
+  }
   return [
     {
       type: 'TikTokShopDeauthorized',

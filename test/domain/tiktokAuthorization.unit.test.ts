@@ -170,6 +170,15 @@ describe('recording a TikTok Shop deauthorization', () => {
     });
   });
 
+  it('appends nothing for a revocation TikTok sent before the latest authorization', () => {
+    given([connected, ...authorized()])
+      .when(deauthorize({ notifiedAt: '2026-12-04T09:59:59.000Z' }))
+      .thenNothingHappened();
+    given([connected, ...authorized()])
+      .when(deauthorize({ notifiedAt: '2026-12-04T10:30:00.000Z' }))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['TikTokShopDeauthorized']));
+  });
+
   it("refuses another shop's deauthorization and an empty reason", () => {
     given([connected, ...authorized()])
       .when(deauthorize({ tiktokShopId: '1' }))

@@ -1,0 +1,143 @@
+import type { CredentialVault, StoredCredential } from '../../../credentials/credentialVault';
+import { TikTokApiError } from '../TikTokApiError';
+import type { TikTokAuthApi } from './tikTokAuthApi';
+import { credentialOf, type TikTokShopCredential } from './tikTokShopCredential';
+
+/** A store's own way into the Open API. */
+export interface TikTokShopAccess {
+  accessToken: string;
+  shopCipher: string;
+}
+
+/**
+ * refreshed: new tokens are in the vault; kept_theirs: another process
+ * refreshed first (its compare-and-set won) and its tokens are kept;
+ * not_due: nothing to do; refused: TikTok refused the refresh token (expired
+ * or revoked), the store must authorize again; failed: TikTok could not be
+ * asked (timeout, 5xx), the next round tries again.
+ */
+export type TokenRefreshOutcome = 'refreshed' | 'kept_theirs' | 'not_due' | 'refused' | 'failed';
+export const TOKEN_REFRESH_OUTCOMES: readonly TokenRefreshOutcome[] = [
+  'refreshed',
+  'kept_theirs',
+  'not_due',
+  'refused',
+  'failed',
+];
+
+export interface TikTokTokenKeeper {
+  /** The store's token and cipher, refreshed first when they expire soon; undefined when it has none. */
+  accessFor(storeId: string): Promise<TikTokShopAccess | undefined>;
+  /** Refreshes the store's tokens when they expire within the window (the refresh loop's step). */
+  refreshIfDue(storeId: string): Promise<TokenRefreshOutcome>;
+}
+
+export interface TikTokTokenKeeperOptions {
+  vault: CredentialVault;
+  authApi: TikTokAuthApi;
+  /** Tokens expiring within this are refreshed before use (30 min). */
+  refreshAheadMs?: number;
+  now?: () => number;
+  /**
+   * TikTok refused the store's refresh token: the tokens are already removed
+   * from the vault; record what happened (no secret in `reason`).
+   */
+  onRefused: (storeId: string, reason: string) => Promise<void>;
+  onOutcome?: (outcome: TokenRefreshOutcome, storeId: string) => void;
+}
+
+export const DEFAULT_REFRESH_AHEAD_MS = 30 * 60 * 1000;
+const PROVIDER = 'tiktok';
+
+/**
+ * Keeps each store's TikTok Shop tokens fresh. TikTok rotates the refresh
+ * token on refresh and the old one stops working, so two processes
+ * refreshing the same store must end with one set of tokens: each writes
+ * with the vault's compare-and-set on the version it read, and the loser
+ * reads the winner's. In one process, concurrent callers share one refresh.
+ */
+export function createTikTokTokenKeeper({
+  vault,
+  authApi,
+  refreshAheadMs = DEFAULT_REFRESH_AHEAD_MS,
+  now = () => Date.now(),
+  onRefused,
+  onOutcome = () => {},
+}: TikTokTokenKeeperOptions): TikTokTokenKeeper {
+  const inFlight = new Map<string, Promise<TokenRefreshOutcome>>();
+  const read = (storeId: string) => vault.get<TikTokShopCredential>(storeId, PROVIDER);
+  const due = (credential: StoredCredential<TikTokShopCredential>) =>
+    Date.parse(credential.secret.accessTokenExpiresAt) - now() < refreshAheadMs;
+
+  async function refused(
+    storeId: string,
+    read: StoredCredential<TikTokShopCredential>,
+    reason: string,
+  ): Promise<TokenRefreshOutcome> {
+    // Only if nobody replaced them meanwhile (their refresh is what made ours fail).
+    const current = await vault.get<TikTokShopCredential>(storeId, PROVIDER);
+    if (current !== undefined && current.version !== read.version) return 'kept_theirs';
+    if (current !== undefined) await vault.remove(storeId, PROVIDER);
+    await onRefused(storeId, reason);
+    return 'refused';
+  }
+
+  async function refresh(storeId: string): Promise<TokenRefreshOutcome> {
+    const stored = await read(storeId);
+    if (stored === undefined || !due(stored)) return 'not_due';
+    if (Date.parse(stored.secret.refreshTokenExpiresAt) <= now()) {
+      return refused(storeId, stored, 'the TikTok Shop refresh token expired');
+    }
+    let grant;
+    try {
+      grant = await authApi.refreshToken(stored.secret.refreshToken);
+    } catch (error) {
+      if (error instanceof TikTokApiError && !error.retryable) {
+        const code = error.tikTokCode === undefined ? '' : ` (code ${error.tikTokCode})`;
+        return refused(storeId, stored, `TikTok Shop refused to refresh the tokens${code}`);
+      }
+      return 'failed';
+    }
+    const renewed = credentialOf(grant, stored.secret);
+    const written = await vault.put(storeId, PROVIDER, renewed, {
+      expiresAt: grant.accessTokenExpiresAt,
+      replacingVersion: stored.version,
+    });
+    return written ? 'refreshed' : 'kept_theirs';
+  }
+
+  function refreshIfDue(storeId: string): Promise<TokenRefreshOutcome> {
+    let running = inFlight.get(storeId);
+    if (running === undefined) {
+      running = refresh(storeId)
+        .then((outcome) => {
+          onOutcome(outcome, storeId);
+          return outcome;
+        })
+        .finally(() => inFlight.delete(storeId));
+      inFlight.set(storeId, running);
+    }
+    return running;
+  }
+
+  return {
+    async accessFor(storeId) {
+      let stored = await read(storeId);
+      if (stored === undefined) return undefined;
+      if (due(stored)) {
+        const outcome = await refreshIfDue(storeId);
+        stored = await read(storeId);
+        if (stored === undefined) return undefined;
+        // A refresh that could not reach TikTok leaves a token that may still work for a while.
+        if (outcome === 'failed' && Date.parse(stored.secret.accessTokenExpiresAt) <= now()) {
+          throw new TikTokApiError(
+            'NETWORK',
+            `the TikTok Shop token of store ${storeId} expired and could not be refreshed yet`,
+          );
+        }
+      }
+      return { accessToken: stored.secret.accessToken, shopCipher: stored.secret.shopCipher };
+    },
+    refreshIfDue,
+  };
+}
