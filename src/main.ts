@@ -16,6 +16,7 @@ import { installGraphql } from './graphql/installGraphql';
 import { installProjections } from './projections/installProjections';
 import { installTikTokReconcile } from './adapters/tiktok/installTikTokReconcile';
 import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
+import { installTikTokAuthorization } from './adapters/tiktok/auth/installTikTokAuthorization';
 import { installSync } from './sync/installSync';
 import { serveConnectionBudget } from './serveConnectionBudget';
 
@@ -93,6 +94,7 @@ export async function startService(
     installProjections(parts); // the read models, kept up to date from the log
     installTikTokWebhooks(parts); // POST /webhooks/tiktok-shop + its inbox worker
     installTikTokReconcile(parts); // lost webhooks: TikTok's order search, every RECONCILE_INTERVAL_S
+    installTikTokAuthorization(parts); // GET /auth/tiktok-shop(+/callback), the token refresh loop
     await installGraphql(parts); // POST /graphql, the public API
     installSync(parts); // the sync reactor: due orders to the platform (PLATFORM)
     await registerAdminApp(parts.app, log); // GET /admin, the admin web app on the API

@@ -1,5 +1,6 @@
 import type { ServiceParts } from '../../main';
 import { tikTokShopAccessOf } from './auth/tikTokShopAccess';
+import { createStoreDeauthorizer } from './auth/deauthorizeStore';
 import { createTikTokOrderIntake } from './tiktokOrderIntake';
 import type { WebhookAttemptDependencies } from './webhookAttempt';
 import { DEFAULT_WEBHOOK_RETRY_POLICY, type WebhookRetryPolicy } from './webhookFailure';
@@ -30,7 +31,8 @@ export interface TikTokWebhooks {
 }
 
 /**
- * POST /webhooks/tiktok-shop and the worker behind it: verified order
+ * POST /webhooks/tiktok-shop and the worker behind it: a seller
+ * deauthorization removes the store's tokens at once; verified order
  * notifications go to the inbox table, are applied at once when the order
  * is known, and otherwise by the worker, which fetches new orders from the
  * TikTok Shop API and retries with backoff.
@@ -80,6 +82,11 @@ export function installTikTokWebhooks(
       eventStore,
       leaseMs,
       wakeWorker: () => worker.wake(),
+    }),
+    deauthorize: createStoreDeauthorizer({
+      eventStore,
+      vault: access.vault,
+      metrics: access.metrics,
     }),
     metrics: attempt.metrics,
     log,
