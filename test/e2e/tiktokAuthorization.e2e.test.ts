@@ -8,11 +8,19 @@ import {
   signAuthorizationState,
 } from '../../src/adapters/tiktok/auth/authorizationState';
 import { installTikTokAuthorization } from '../../src/adapters/tiktok/auth/installTikTokAuthorization';
-import { createTikTokShopAccess } from '../../src/adapters/tiktok/auth/tikTokShopAccess';
+import {
+  createTikTokShopAccess,
+  tikTokShopAccessOf,
+} from '../../src/adapters/tiktok/auth/tikTokShopAccess';
 import type { TikTokShopCredential } from '../../src/adapters/tiktok/auth/tikTokShopCredential';
 import { createTikTokTokenRefresher } from '../../src/adapters/tiktok/auth/tikTokTokenRefresher';
-import { GET_ORDER_DETAIL_PATH } from '../../src/adapters/tiktok/createTikTokShopClient';
+import {
+  GET_ORDER_DETAIL_PATH,
+  SEARCH_ORDERS_PATH,
+} from '../../src/adapters/tiktok/createTikTokShopClient';
 import { installTikTokWebhooks } from '../../src/adapters/tiktok/installTikTokWebhooks';
+import { connectedStoreIds } from '../../src/adapters/tiktok/connectedStoreIds';
+import { reconcileStore } from '../../src/adapters/tiktok/reconcileStore';
 import { signWebhook } from '../../src/adapters/tiktok/verifyWebhookSignature';
 import { storeIdFor } from '../../src/commands/ids';
 import { loadOrder } from '../../src/commands/orderCommands';
@@ -361,6 +369,41 @@ describe('a store authorizing the app', () => {
       query: expect.objectContaining({ shop_cipher: shop(SHOP_A, 'A').cipher }),
       headers: expect.objectContaining({ 'x-tts-access-token': a!.accessToken }),
     });
+  });
+});
+
+describe('reconciling an authorized store', () => {
+  it('lists the authorized stores only, and searches each with its own token and cipher', async () => {
+    await caughtUp(database.db, parts.eventStore);
+    // C has not authorized yet: only the global token, were it set, would cover it.
+    const listed = async (withGlobalToken: boolean) =>
+      (await connectedStoreIds(database.db, { withGlobalToken })).sort();
+    expect(await listed(false)).toEqual([storeA, storeB].sort());
+    expect(await listed(true)).toEqual([storeA, storeB, storeC].sort());
+    const { clients } = tikTokShopAccessOf(parts);
+    const result = await reconcileStore(
+      {
+        db: database.db,
+        url: database.url,
+        eventStore: parts.eventStore,
+        client: clients!.forStore(storeB),
+        log: parts.log,
+      },
+      // The store was connected a moment ago: search the hour before, as --since does.
+      { storeId: storeB, since: new Date(Date.now() - 3_600_000) },
+    );
+    expect(result.outcome).toBe('completed');
+    const searches = fake.requests.filter((r) => r.path === SEARCH_ORDERS_PATH);
+    expect(searches.length).toBeGreaterThan(0);
+    for (const search of searches) {
+      expect(search).toMatchObject({
+        answeredCode: 0,
+        query: expect.objectContaining({ shop_cipher: shop(SHOP_B, 'B').cipher }),
+        headers: expect.objectContaining({
+          'x-tts-access-token': (await credentialOf(storeB))!.accessToken,
+        }),
+      });
+    }
   });
 });
 
