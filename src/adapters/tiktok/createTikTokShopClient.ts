@@ -14,6 +14,11 @@ export const SEARCH_RETURNS_PATH = '/return_refund/202309/returns/search';
  * Get Authorized Shops (202309): the shops the access token may act for,
  * each with its `cipher`. Signed like every call, with the token in
  * x-tts-access-token and no shop_cipher (it is how one learns the cipher).
+ * Verified against public code (search corpus "code"): community SDKs'
+ * getAuthorizedShop (GET, x-tts-access-token, app_key and timestamp signed),
+ * a credential script signing `/authorization/202309/shops` with only those
+ * two parameters, and a published answer's `data.shops[]` with `cipher`,
+ * `code`, `id`, `name`, `region`, `seller_type`.
  */
 export const GET_AUTHORIZED_SHOPS_PATH = '/authorization/202309/shops';
 /** Search Returns takes 1 to 50 returns a page; the returns of one order fit one many times over. */

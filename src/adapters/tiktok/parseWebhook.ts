@@ -9,7 +9,13 @@ export const ORDER_STATUS_CHANGE_TYPE = 1;
 export const CANCELLATION_CHANGE_TYPE = 11;
 /** Return status change: a return or refund of an order (data.order_id, return_id, return_status, ...). */
 export const RETURN_CHANGE_TYPE = 12;
-/** Seller deauthorization: the seller took the app away from the shop (data.message says so). */
+/**
+ * Seller deauthorization: the seller took the app away from the shop. Its
+ * body, as a public copy of TikTok's webhook page shows it (search corpus
+ * "code", seller/6-seller-deauthorization.md): type 6, tts_notification_id,
+ * shop_id, timestamp (seconds) and data.message ("Shop_id {xxx} is
+ * deauthorized from your APP by merchant.").
+ */
 export const SELLER_DEAUTHORIZATION_TYPE = 6;
 
 export interface TikTokOrderStatusChange {
@@ -49,8 +55,11 @@ export interface TikTokSellerDeauthorization {
   shopId: string;
   /** TikTok's data.message, for the record ("Shop_id … is deauthorized from your APP by merchant."); '' when absent. */
   message: string;
-  /** ISO-8601, from the notification's `timestamp`: a revocation older than a later authorization is stale. */
-  notifiedAt: string;
+  /**
+   * ISO-8601, from the notification's `timestamp`: a revocation older than a
+   * later authorization is stale. Undefined when TikTok left it out.
+   */
+  notifiedAt: string | undefined;
 }
 
 /** Any other type, known or not: acknowledged with 200 and otherwise ignored. */
@@ -218,10 +227,15 @@ function parseFactChange(
 }
 
 function parseDeauthorization(body: JsonObject, notificationId: string): ParsedTikTokWebhook {
+  // Without a shop there is nothing to revoke; refusing would only make TikTok redeliver.
+  if (body.shop_id === undefined || body.shop_id === null) {
+    return ignored(notificationId, null, SELLER_DEAUTHORIZATION_TYPE);
+  }
   const shopId = readTikTokId(body.shop_id);
   if (!shopId.ok) return fieldProblem('shop_id', body.shop_id, shopId.problem);
-  const notifiedAt = readTikTokSeconds(body.timestamp);
-  if (!notifiedAt.ok) return fieldProblem('timestamp', body.timestamp, notifiedAt.problem);
+  const sent = body.timestamp === undefined ? undefined : readTikTokSeconds(body.timestamp);
+  if (sent !== undefined && !sent.ok)
+    return fieldProblem('timestamp', body.timestamp, sent.problem);
   const message = isObject(body.data) ? body.data.message : undefined;
   return {
     ok: true,
@@ -230,7 +244,7 @@ function parseDeauthorization(body: JsonObject, notificationId: string): ParsedT
       notificationId,
       shopId: shopId.value,
       message: typeof message === 'string' ? message.slice(0, 300) : '',
-      notifiedAt: notifiedAt.value,
+      notifiedAt: sent?.value,
     },
   };
 }

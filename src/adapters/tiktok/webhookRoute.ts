@@ -1,14 +1,18 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { parseJsonKeepingBigIntegers } from './parseJsonKeepingBigIntegers';
-import { parseWebhook, type TikTokSellerDeauthorization } from './parseWebhook';
+import {
+  parseWebhook,
+  SELLER_DEAUTHORIZATION_TYPE,
+  type TikTokSellerDeauthorization,
+} from './parseWebhook';
 import { verifyWebhookSignature, type WebhookSigningKeys } from './verifyWebhookSignature';
 import type { WebhookMetrics, WebhookReceivedOutcome } from './webhookMetrics';
 import type { WebhookReceiver } from './webhookReceiver';
 
 export const TIKTOK_WEBHOOK_PATH = '/webhooks/tiktok-shop';
 
-/** applied: the store is revoked (now or before); stale: it authorized again since; unknown_shop: no store. */
+/** applied: the store is revoked (now or before); stale: it authorized again since; unknown_shop: no store (acknowledged, ignored). */
 export type DeauthorizationReceipt = 'applied' | 'stale' | 'unknown_shop';
 
 export interface TikTokWebhookRouteOptions {
@@ -112,13 +116,14 @@ export function registerTikTokWebhookRoute(
       if (notification.kind === 'sellerDeauthorization') {
         const receipt = await deauthorize(notification);
         if (receipt === 'unknown_shop') {
-          log.warn(
+          // Nothing of ours to revoke; refusing would only make TikTok redeliver.
+          log.info(
             about,
-            'refused a TikTok Shop deauthorization for a shop no store is connected to',
+            'ignored a TikTok Shop deauthorization for a shop no store is connected to',
           );
-          return answer(reply, 'unknown_shop', 404, {
-            error: 'UNKNOWN_SHOP',
-            message: `no store is connected to TikTok shop ${notification.shopId}`,
+          return answer(reply, 'ignored', 200, {
+            status: 'ignored',
+            type: SELLER_DEAUTHORIZATION_TYPE,
           });
         }
         log.info({ ...about, receipt }, 'TikTok Shop deauthorized a store');

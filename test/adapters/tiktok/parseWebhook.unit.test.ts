@@ -152,10 +152,18 @@ describe('parseWebhook: other types', () => {
         notifiedAt: '2022-02-09T13:21:25.000Z',
       },
     });
-    expect(parseWebhook({ type: 6, tts_notification_id: '7327', timestamp: 1 })).toMatchObject({
-      ok: false,
-      rejection: { code: 'MISSING_FIELD', field: 'shop_id' },
+    // Without a shop, nothing to revoke: acknowledged and ignored, as before.
+    expect(parseWebhook({ type: 6, tts_notification_id: '7327', timestamp: 1 })).toEqual({
+      ok: true,
+      notification: { kind: 'ignored', notificationId: '7327', shopId: null, type: 6 },
     });
+    expect(parseWebhook({ type: 6, tts_notification_id: '7327', shop_id: '7494' })).toMatchObject({
+      ok: true,
+      notification: { kind: 'sellerDeauthorization', notifiedAt: undefined, message: '' },
+    });
+    expect(
+      parseWebhook({ type: 6, tts_notification_id: '7327', shop_id: '7494', timestamp: 'soon' }),
+    ).toMatchObject({ ok: false, rejection: { field: 'timestamp' } });
   });
 
   it.each([2, 3, 4, 5, 7, 99])('acknowledges and ignores type %i', (type) => {

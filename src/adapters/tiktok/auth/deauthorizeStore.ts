@@ -42,7 +42,10 @@ export function createStoreDeauthorizer({
     const store = await loadStore({ eventStore }, storeId);
     if (store === null) return 'unknown_shop';
     const current = store.tiktokAuthorization;
-    if (current?.state === 'AUTHORIZED' && notification.notifiedAt < current.at) return 'stale';
+    const { notifiedAt } = notification;
+    if (current?.state === 'AUTHORIZED' && notifiedAt !== undefined && notifiedAt < current.at) {
+      return 'stale';
+    }
     await vault.remove(storeId, 'tiktok');
     const { appended } = await recordTikTokDeauthorization(
       {
@@ -54,7 +57,7 @@ export function createStoreDeauthorizer({
         storeId,
         tiktokShopId: store.tiktokShopId,
         reason: reasonOf(notification.message),
-        notifiedAt: notification.notifiedAt,
+        ...(notifiedAt === undefined ? {} : { notifiedAt }),
       },
     );
     if (appended.length > 0) metrics.authorization('deauthorized');

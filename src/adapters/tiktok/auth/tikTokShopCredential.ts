@@ -14,6 +14,11 @@ export interface TikTokShopCredential {
   /** ISO-8601. */
   refreshTokenExpiresAt: string;
   shopCipher: string;
+  /**
+   * ISO-8601: a process is refreshing these tokens until then (it claimed
+   * the refresh); others keep using them meanwhile. Absent otherwise.
+   */
+  refreshClaimedUntil?: string;
 }
 
 export function credentialOf(

@@ -47,14 +47,23 @@ export interface TikTokTokenKeeperOptions {
 }
 
 export const DEFAULT_REFRESH_AHEAD_MS = 30 * 60 * 1000;
+/** A claim outlives the token request's timeout; a claimant that died is replaced after it. */
+const CLAIM_MS = 60_000;
 const PROVIDER = 'tiktok';
 
 /**
  * Keeps each store's TikTok Shop tokens fresh. TikTok rotates the refresh
  * token on refresh and the old one stops working, so two processes
- * refreshing the same store must end with one set of tokens: each writes
- * with the vault's compare-and-set on the version it read, and the loser
- * reads the winner's. In one process, concurrent callers share one refresh.
+ * refreshing the same store must end with one set of tokens. The race: both
+ * read version v; if both asked TikTok, the second would be refused (its
+ * refresh token was just used) before the first had written, and could not
+ * tell that from a revoked token. So a process first claims the refresh
+ * with the vault's compare-and-set (v to v+1, the same tokens marked as
+ * being refreshed for a minute); only the claimant asks TikTok, and writes
+ * the new tokens with compare-and-set on v+1; the others, whether their
+ * claim lost or they read the mark, keep the current tokens (due, not
+ * expired). A refusal the claimant gets is TikTok's own. In one process,
+ * concurrent callers share one refresh.
  */
 export function createTikTokTokenKeeper({
   vault,
@@ -71,12 +80,12 @@ export function createTikTokTokenKeeper({
 
   async function refused(
     storeId: string,
-    read: StoredCredential<TikTokShopCredential>,
+    claimedVersion: number,
     reason: string,
   ): Promise<TokenRefreshOutcome> {
-    // Only if nobody replaced them meanwhile (their refresh is what made ours fail).
+    // Only if nobody replaced them meanwhile (a new authorization through the callback).
     const current = await vault.get<TikTokShopCredential>(storeId, PROVIDER);
-    if (current !== undefined && current.version !== read.version) return 'kept_theirs';
+    if (current !== undefined && current.version !== claimedVersion) return 'kept_theirs';
     if (current !== undefined) await vault.remove(storeId, PROVIDER);
     await onRefused(storeId, reason);
     return 'refused';
@@ -85,8 +94,20 @@ export function createTikTokTokenKeeper({
   async function refresh(storeId: string): Promise<TokenRefreshOutcome> {
     const stored = await read(storeId);
     if (stored === undefined || !due(stored)) return 'not_due';
+    const claimedUntil = stored.secret.refreshClaimedUntil;
+    if (claimedUntil !== undefined && Date.parse(claimedUntil) > now()) return 'kept_theirs';
+    const claim = {
+      ...stored.secret,
+      refreshClaimedUntil: new Date(now() + CLAIM_MS).toISOString(),
+    };
+    const claimed = await vault.put(storeId, PROVIDER, claim, {
+      expiresAt: stored.expiresAt,
+      replacingVersion: stored.version,
+    });
+    if (!claimed) return 'kept_theirs';
+    const claimedVersion = stored.version + 1;
     if (Date.parse(stored.secret.refreshTokenExpiresAt) <= now()) {
-      return refused(storeId, stored, 'the TikTok Shop refresh token expired');
+      return refused(storeId, claimedVersion, 'the TikTok Shop refresh token expired');
     }
     let grant;
     try {
@@ -94,14 +115,20 @@ export function createTikTokTokenKeeper({
     } catch (error) {
       if (error instanceof TikTokApiError && !error.retryable) {
         const code = error.tikTokCode === undefined ? '' : ` (code ${error.tikTokCode})`;
-        return refused(storeId, stored, `TikTok Shop refused to refresh the tokens${code}`);
+        return refused(storeId, claimedVersion, `TikTok Shop refused to refresh the tokens${code}`);
       }
+      // Let the next round (of any process) try at once rather than after the claim runs out.
+      const { refreshClaimedUntil: _claim, ...unclaimed } = claim;
+      await vault.put(storeId, PROVIDER, unclaimed, {
+        expiresAt: stored.expiresAt,
+        replacingVersion: claimedVersion,
+      });
       return 'failed';
     }
     const renewed = credentialOf(grant, stored.secret);
     const written = await vault.put(storeId, PROVIDER, renewed, {
       expiresAt: grant.accessTokenExpiresAt,
-      replacingVersion: stored.version,
+      replacingVersion: claimedVersion,
     });
     return written ? 'refreshed' : 'kept_theirs';
   }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { TikTokTokenGrant } from '../../../../src/adapters/tiktok/auth/tikTokAuthApi';
 import type { TikTokShopCredential } from '../../../../src/adapters/tiktok/auth/tikTokShopCredential';
@@ -8,10 +9,11 @@ import { createTestDatabase, type TestDatabase } from '../../../support/database
 
 /*
  * The race the vault's compare-and-set settles: two processes read the same
- * tokens, both refresh, and TikTok answers both (it may, for a moment, or
- * give the same refresh token back). Both answers arrive before either
- * writes; one write wins, the other process keeps the winner's tokens rather
- * than overwriting them with its own.
+ * tokens and both find them due. TikTok takes a refresh token once, so if
+ * both asked, the second would be refused while the first's answer is still
+ * on its way, and could not tell that from a revoked token. Only the process
+ * whose claim (a compare-and-set on the version read) wins asks TikTok; the
+ * other keeps the current tokens.
  */
 
 let database: TestDatabase;
@@ -41,35 +43,45 @@ const grant = (n: number): TikTokTokenGrant => ({
   grantedScopes: [],
 });
 
-it('two processes refreshing at once keep one set of tokens (compare-and-set on the version read)', async () => {
+it('two processes refreshing at once ask TikTok once and keep one set of tokens', async () => {
   const vault = createCredentialVault(database.db, key);
   await vault.put('s-1', 'tiktok', credential(0), { expiresAt: new Date(soon()) });
-  let answered = 0;
-  let release!: () => void;
-  const bothAnswered = new Promise<void>((resolve) => (release = resolve));
-  const keeperAnswering = (n: number) =>
+  const asked: string[] = [];
+  // Each process its own vault and keeper, as two processes have; TikTok slow to answer.
+  const processLike = (n: number) =>
     createTikTokTokenKeeper({
       vault: createCredentialVault(database.db, key),
       authApi: {
         exchangeAuthCode: () => Promise.reject(new Error('not here')),
         async refreshToken(refreshToken) {
-          expect(refreshToken).toBe('TTR_0');
-          if (++answered === 2) release();
-          await bothAnswered;
+          asked.push(refreshToken);
+          await delay(150);
           return grant(n);
         },
       },
       onRefused: () => Promise.reject(new Error('not refused')),
     });
-  const outcomes = await Promise.all([
-    keeperAnswering(1).refreshIfDue('s-1'),
-    keeperAnswering(2).refreshIfDue('s-1'),
-  ]);
+  const [one, two] = [processLike(1), processLike(2)];
+  const outcomes = await Promise.all([one.refreshIfDue('s-1'), two.refreshIfDue('s-1')]);
   expect(outcomes.sort()).toEqual(['kept_theirs', 'refreshed']);
+  expect(asked).toEqual(['TTR_0']);
   const kept = await vault.get<TikTokShopCredential>('s-1', 'tiktok');
-  expect(kept!.version).toBe(2);
   expect(['TTR_1', 'TTR_2']).toContain(kept!.secret.refreshToken);
   expect(kept!.secret.shopCipher).toBe('ROW_c');
+  // The process that lost the claim keeps serving the current token until it expires.
+  expect(await two.accessFor('s-1')).toEqual({
+    accessToken: kept!.secret.accessToken,
+    shopCipher: 'ROW_c',
+  });
+  // The second process arriving while the first waits on TikTok: it reads the claim and keeps out.
+  await vault.put('s-1', 'tiktok', credential(3), { expiresAt: new Date(soon()) });
+  asked.length = 0;
+  const staggered = await Promise.all([
+    one.refreshIfDue('s-1'),
+    delay(50).then(() => two.refreshIfDue('s-1')),
+  ]);
+  expect(staggered).toEqual(['refreshed', 'kept_theirs']);
+  expect(asked).toEqual(['TTR_3']);
 });
 
 it('callers of one process share one refresh; a token far from expiry is not refreshed', async () => {
