@@ -155,11 +155,14 @@ export function createTikTokTokenKeeper({
         const outcome = await refreshIfDue(storeId);
         stored = await read(storeId);
         if (stored === undefined) return undefined;
-        // A refresh that could not reach TikTok leaves a token that may still work for a while.
-        if (outcome === 'failed' && Date.parse(stored.secret.accessTokenExpiresAt) <= now()) {
+        // A token not refreshed here (TikTok unreachable, or another process refreshing it)
+        // may still work for a while; once expired, the call waits for the refresh: retryable.
+        if (Date.parse(stored.secret.accessTokenExpiresAt) <= now()) {
           throw new TikTokApiError(
             'NETWORK',
-            `the TikTok Shop token of store ${storeId} expired and could not be refreshed yet`,
+            outcome === 'failed'
+              ? `the TikTok Shop token of store ${storeId} expired and could not be refreshed yet`
+              : `the TikTok Shop token of store ${storeId} expired and is being refreshed`,
           );
         }
       }
