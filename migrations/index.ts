@@ -11,6 +11,7 @@ import * as m0009 from './0009_mirror_queue';
 import * as m0010 from './0010_order_life_read_models';
 import * as m0011 from './0011_store_credentials';
 import * as m0012 from './0012_shopify_connection';
+import * as m0013 from './0013_tiktok_authorization';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has landed. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_order_life_read_models': m0010,
   '0011_store_credentials': m0011,
   '0012_shopify_connection': m0012,
+  '0013_tiktok_authorization': m0013,
 };

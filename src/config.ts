@@ -66,7 +66,13 @@ export interface Config {
   shopifyScopes: string[];
   /** Shopify's OAuth base, `{shop}` replaced by the shop's domain: `/authorize` and `/access_token` follow it. */
   shopifyOauthUrl: string;
-  /** Where the outside world reaches this service (OAuth redirects, webhook addresses); unset: http://HOST:PORT. */
+  /** The app's service id in TikTok Shop's partner center, sent to the authorization page; unset: stores cannot authorize. */
+  tiktokServiceId: string | undefined;
+  /** TikTok Shop's seller authorization page. */
+  tiktokAuthorizeUrl: string;
+  /** Where TikTok Shop's token endpoints live (Get Access Token, Refresh Access Token). */
+  tiktokAuthApiBaseUrl: string;
+  /** The service's address as the outside world reaches it (callback URLs); unset: http://HOST:PORT. */
   publicUrl: string | undefined;
 }
 
@@ -129,6 +135,18 @@ function httpUrl(name: string, value: string): string {
   return value;
 }
 
+function optionalHttpUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = nonEmpty(env, name);
+  return value === undefined ? undefined : httpUrl(name, value).replace(/\/+$/, '');
+}
+
+/** Where the outside world reaches the service: PUBLIC_URL, else http://HOST:PORT. */
+export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl !== undefined) return config.publicUrl;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = nonEmpty(env, 'DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -183,8 +201,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `must be Shopify access scopes separated by commas, got ${JSON.stringify(badScope)}`,
     );
   }
-  const publicUrl = nonEmpty(env, 'PUBLIC_URL');
-  if (publicUrl !== undefined) httpUrl('PUBLIC_URL', publicUrl);
 
   const logLevel = nonEmpty(env, 'LOG_LEVEL') ?? 'info';
   if (!logLevels.includes(logLevel as LogLevel)) {
@@ -242,6 +258,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'SHOPIFY_OAUTH_URL',
       nonEmpty(env, 'SHOPIFY_OAUTH_URL') ?? 'https://{shop}/admin/oauth',
     ),
-    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    publicUrl: optionalHttpUrl(env, 'PUBLIC_URL'),
+    tiktokServiceId: nonEmpty(env, 'TIKTOK_SERVICE_ID'),
+    tiktokAuthorizeUrl: httpUrl(
+      'TIKTOK_AUTHORIZE_URL',
+      nonEmpty(env, 'TIKTOK_AUTHORIZE_URL') ?? 'https://services.tiktokshop.com/open/authorize',
+    ),
+    tiktokAuthApiBaseUrl: httpUrl(
+      'TIKTOK_AUTH_API_BASE_URL',
+      nonEmpty(env, 'TIKTOK_AUTH_API_BASE_URL') ?? 'https://auth.tiktok-shops.com',
+    ),
   };
 }

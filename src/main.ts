@@ -17,6 +17,7 @@ import { installProjections } from './projections/installProjections';
 import { installTikTokReconcile } from './adapters/tiktok/installTikTokReconcile';
 import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
 import { installShopifyApp } from './adapters/shopify/auth/installShopifyApp';
+import { installTikTokAuthorization } from './adapters/tiktok/auth/installTikTokAuthorization';
 import { installSync } from './sync/installSync';
 import { serveConnectionBudget } from './serveConnectionBudget';
 
@@ -95,6 +96,7 @@ export async function startService(
     installTikTokWebhooks(parts); // POST /webhooks/tiktok-shop + its inbox worker
     installShopifyApp(parts); // GET /auth/shopify + its callback, POST /webhooks/shopify
     installTikTokReconcile(parts); // lost webhooks: TikTok's order search, every RECONCILE_INTERVAL_S
+    installTikTokAuthorization(parts); // GET /auth/tiktok-shop(+/callback), the token refresh loop
     await installGraphql(parts); // POST /graphql, the public API
     installSync(parts); // the sync reactor: due orders to the platform (PLATFORM)
     await registerAdminApp(parts.app, log); // GET /admin, the admin web app on the API

@@ -10,7 +10,7 @@ import {
   reconcileStore,
 } from '../adapters/tiktok/reconcileStore';
 import { readReconcileWatermarkLags } from '../adapters/tiktok/reconcileWatermarks';
-import { tikTokShopClientFromConfig } from '../adapters/tiktok/tikTokShopClientFromConfig';
+import { createTikTokShopAccess } from '../adapters/tiktok/auth/tikTokShopAccess';
 import { storeIdFor } from '../commands/ids';
 import { loadStore } from '../commands/storeCommands';
 import { type Config, ConfigError } from '../config';
@@ -98,17 +98,15 @@ export async function reconcileCommand(
       throw new UsageError(`--since ${options.since} is in the future`);
     }
   }
-  const client = tikTokShopClientFromConfig(config);
-  if (client === null) {
-    const missing = [
-      ['TIKTOK_APP_KEY', config.tiktokAppKey],
-      ['TIKTOK_APP_SECRET', config.tiktokAppSecret],
-      ['TIKTOK_ACCESS_TOKEN', config.tiktokAccessToken],
-    ].find(([, value]) => value === undefined)![0]!;
+  if (config.tiktokAppKey === undefined || config.tiktokAppSecret === undefined) {
+    const missing = config.tiktokAppKey === undefined ? 'TIKTOK_APP_KEY' : 'TIKTOK_APP_SECRET';
     throw new ConfigError(missing, 'is required to search TikTok Shop orders');
   }
+  const withGlobalToken = config.tiktokAccessToken !== undefined;
 
   return withDatabase(config, log, async ({ database, eventStore }) => {
+    // Each store's searches go out with its own token and shop_cipher (or the global token).
+    const { clients } = createTikTokShopAccess({ config, db: database.db, eventStore, log });
     let storeIds: string[];
     if (options.store !== undefined) {
       // A store id, or the TikTok shop id it follows from.
@@ -125,8 +123,14 @@ export async function reconcileCommand(
       }
       storeIds = [found];
     } else {
-      storeIds = await connectedStoreIds(database.db);
-      if (storeIds.length === 0) process.stderr.write('no connected stores to reconcile\n');
+      storeIds = await connectedStoreIds(database.db, { withGlobalToken });
+      if (storeIds.length === 0) {
+        process.stderr.write(
+          withGlobalToken
+            ? 'no connected stores to reconcile\n'
+            : 'no store has authorized the app on TikTok Shop (and TIKTOK_ACCESS_TOKEN is not set): nothing to reconcile\n',
+        );
+      }
     }
 
     const metrics = createReconcileMetrics(new Registry(), () =>
@@ -137,7 +141,14 @@ export async function reconcileCommand(
       const progress = reconcileProgress(storeId);
       try {
         const result = await reconcileStore(
-          { db: database.db, url: database.url, eventStore, client, log, metrics },
+          {
+            db: database.db,
+            url: database.url,
+            eventStore,
+            client: clients!.forStore(storeId),
+            log,
+            metrics,
+          },
           { storeId, since, onProgress: (p) => progress.update(p) },
         );
         progress.done();

@@ -105,6 +105,48 @@ export function updateOrderSettings(
   );
 }
 
+/** The seller authorized the app on TikTok Shop for the store's shop (the tokens go to the vault, not here). */
+export function recordTikTokAuthorization(
+  context: CommandContext,
+  input: {
+    storeId: string;
+    tiktokShopId: string;
+    shopName: string | null;
+    region: string | null;
+    grantedScopes: string[];
+  },
+): Promise<StoreResult> {
+  const { storeId, ...data } = input;
+  return handleCommand(
+    context.eventStore,
+    storeStreamId(storeId),
+    storeDecider,
+    {
+      type: 'RecordTikTokAuthorization',
+      data: { ...data, now: isoNow(context), actor: context.metadata.actor },
+    },
+    { metadata: context.metadata },
+  );
+}
+
+/** The seller revoked the app, or TikTok refused the store's refresh token; once. */
+export function recordTikTokDeauthorization(
+  context: CommandContext,
+  input: { storeId: string; tiktokShopId: string; reason: string; notifiedAt?: string },
+): Promise<StoreResult> {
+  const { storeId, ...data } = input;
+  return handleCommand(
+    context.eventStore,
+    storeStreamId(storeId),
+    storeDecider,
+    {
+      type: 'RecordTikTokDeauthorization',
+      data: { ...data, now: isoNow(context), actor: context.metadata.actor },
+    },
+    { metadata: context.metadata },
+  );
+}
+
 /** The merchant approved the Shopify app on the store's shop (the token itself goes to the vault). */
 export function recordShopifyInstall(
   context: CommandContext,

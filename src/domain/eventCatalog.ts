@@ -159,6 +159,17 @@ export const eventCatalog: Record<DomainEventType, CatalogEntry> = {
     description:
       "Shopify said the app was removed from the store's shop: its syncs wait until it is installed again.",
   },
+  TikTokShopAuthorized: {
+    stream: 'store',
+    schemaVersion: 1,
+    description:
+      "The seller authorized the app for the store's TikTok shop, with the scopes granted (the tokens are kept sealed, never in the log).",
+  },
+  TikTokShopDeauthorized: {
+    stream: 'store',
+    schemaVersion: 1,
+    description: 'The seller revoked the app on TikTok Shop; its tokens were removed.',
+  },
 };
 
 export const ORDER_EVENT_TYPES = (Object.keys(eventCatalog) as DomainEventType[]).filter(

@@ -13,5 +13,6 @@ export * from './orderVocabulary';
 export * from './storeDecider';
 export * from './storeEvents';
 export * from './storeVocabulary';
+export * from './tiktokAuthorization';
 export * from './tiktokStatus';
 export * from './upcast';

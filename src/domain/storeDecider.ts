@@ -9,6 +9,13 @@ import {
 } from './shopifyConnection';
 import type { StoreEvent } from './storeEvents';
 import {
+  decideTikTokAuthorization,
+  decideTikTokDeauthorization,
+  evolveTikTokAuthorization,
+  type TikTokAuthorization,
+  type TikTokAuthorizationCommand,
+} from './tiktokAuthorization';
+import {
   DEFAULT_FBT_SYNC_MODE,
   DEFAULT_RULES,
   ECOMMERCE_PLATFORMS,
@@ -48,6 +55,8 @@ export interface Store {
   orderSettings: StoreOrderSettings;
   /** The Shopify app's installation on the store's shop; null until the merchant installs it. */
   shopifyConnection: ShopifyConnection | null;
+  /** Whether the seller authorized the app on TikTok Shop; null until a first authorization. */
+  tiktokAuthorization: TikTokAuthorization | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -93,7 +102,8 @@ export type StoreCommand =
   | UpdateFbtSyncRules
   | UpdateOrderSettings
   | RecordShopifyInstall
-  | RecordShopifyUninstall;
+  | RecordShopifyUninstall
+  | TikTokAuthorizationCommand;
 
 export const MAX_STORE_NAME_LENGTH = 200;
 export const MAX_ORDER_TAG_LENGTH = 40;
@@ -323,6 +333,10 @@ export function decideStore(command: StoreCommand, state: StoreState): StoreEven
       return decideShopifyInstall(command, state);
     case 'RecordShopifyUninstall':
       return decideShopifyUninstall(command, state);
+    case 'RecordTikTokAuthorization':
+      return decideTikTokAuthorization(command, state);
+    case 'RecordTikTokDeauthorization':
+      return decideTikTokDeauthorization(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -331,6 +345,9 @@ export function decideStore(command: StoreCommand, state: StoreState): StoreEven
 }
 
 export function evolveStore(state: StoreState, event: StoreEvent): StoreState {
+  if (event.type === 'TikTokShopAuthorized' || event.type === 'TikTokShopDeauthorized') {
+    return state && evolveTikTokAuthorization(state, event);
+  }
   const { type, data } = event;
   switch (type) {
     case 'StoreConnected':
@@ -344,6 +361,7 @@ export function evolveStore(state: StoreState, event: StoreEvent): StoreState {
         rules: { ...DEFAULT_RULES, updatedAt: null, updatedBy: null },
         orderSettings: { ...DEFAULT_ORDER_SETTINGS, updatedAt: null, updatedBy: null },
         shopifyConnection: null,
+        tiktokAuthorization: null,
         createdAt: data.connectedAt,
         updatedAt: data.connectedAt,
       };

@@ -1,5 +1,8 @@
 import type { ShopifyConnectionEvent } from './shopifyConnection';
 import type { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from './storeVocabulary';
+import type { TikTokShopAuthorized, TikTokShopDeauthorized } from './tiktokAuthorization';
+
+export type { TikTokShopAuthorized, TikTokShopDeauthorized } from './tiktokAuthorization';
 
 /** A TikTok Shop connected to an e-commerce platform. */
 export interface StoreConnected {
@@ -74,5 +77,7 @@ export type StoreEvent =
   | FbtSyncRulesChanged
   | FbtSyncRulesReset
   | StoreOrderSettingsChanged
-  | ShopifyConnectionEvent;
+  | ShopifyConnectionEvent
+  | TikTokShopAuthorized
+  | TikTokShopDeauthorized;
 export type StoreEventType = StoreEvent['type'];

@@ -26,6 +26,7 @@ export function storeFromRow(row: StoreRow): Store {
       updatedBy: row.order_settings_updated_by,
     },
     shopifyConnection: row.shopify_connection,
+    tiktokAuthorization: row.tiktok_authorization,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -49,6 +50,7 @@ export function storeToRow(store: Store, version: number): StoreRow {
       store.orderSettings.updatedAt === null ? null : new Date(store.orderSettings.updatedAt),
     order_settings_updated_by: store.orderSettings.updatedBy,
     shopify_connection: store.shopifyConnection,
+    tiktok_authorization: store.tiktokAuthorization,
     created_at: new Date(store.createdAt),
     updated_at: new Date(store.updatedAt),
     version,
@@ -71,6 +73,7 @@ export const STORE_RECORD_COLUMNS: ReadonlyArray<[keyof StoresTable, string]> = 
   ['order_settings_updated_at', 'timestamptz'],
   ['order_settings_updated_by', 'text'],
   ['shopify_connection', 'json'],
+  ['tiktok_authorization', 'jsonb'],
   ['created_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
   ['version', 'integer'],

@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { ShopifyConnection } from '../domain/shopifyConnection';
+import type { TikTokAuthorization } from '../domain/tiktokAuthorization';
 
 /** timestamptz: read as a Date, written as an ISO string. */
 type Instant = ColumnType<Date, string, string>;
@@ -67,6 +68,8 @@ export interface StoresTable {
   order_settings_updated_at: NullableInstant;
   order_settings_updated_by: string | null;
   shopify_connection: Json<ShopifyConnection | null>;
+  /** jsonb (migration 0013): the store's TikTok Shop authorization, null until the first. */
+  tiktok_authorization: Json<TikTokAuthorization | null>;
   created_at: Instant;
   updated_at: Instant;
   version: number;

@@ -95,11 +95,33 @@ describe('fbt-sync reconcile', () => {
   });
 
   it('says which variable is missing, exit 1', async () => {
-    const result = await runCli(['reconcile'], { ...env, TIKTOK_ACCESS_TOKEN: '' });
+    const result = await runCli(['reconcile'], {
+      ...env,
+      TIKTOK_APP_KEY: '',
+      TIKTOK_APP_SECRET: '',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'fbt-sync: TIKTOK_ACCESS_TOKEN: is required to search TikTok Shop orders',
+      'fbt-sync: TIKTOK_APP_KEY: is required to search TikTok Shop orders',
     );
+  });
+
+  it('without the global token, a store that never authorized the app is not reconciled: NOT_AUTHORIZED, naming where to authorize it', async () => {
+    const before = await written();
+    const all = await runCli(['reconcile'], { ...env, TIKTOK_ACCESS_TOKEN: '' });
+    expect({ code: all.code, stdout: all.stdout }).toEqual({ code: 0, stdout: '' });
+    expect(all.stderr.trim()).toMatch(/^no store has authorized the app on TikTok Shop/);
+    const one = await runCli(['reconcile', '--store', storeId], {
+      ...env,
+      TIKTOK_ACCESS_TOKEN: '',
+    });
+    expect(one.code).toBe(1);
+    expect(one.stderr.trim()).toMatch(
+      new RegExp(
+        `^fbt-sync: store ${storeId}: reconcile failed: TikTok Shop API NOT_AUTHORIZED: .*/auth/tiktok-shop\\?store=${storeId}`,
+      ),
+    );
+    expect(await written()).toEqual(before);
   });
 
   it('fails with one clear line when TikTok refuses the token, and the watermark does not move', async () => {

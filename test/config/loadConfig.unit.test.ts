@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, DEFAULT_SHOPIFY_SCOPES, loadConfig } from '../../src/config';
+import { ConfigError, DEFAULT_SHOPIFY_SCOPES, loadConfig, publicUrlOf } from '../../src/config';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
@@ -21,6 +21,11 @@ describe('configuration', () => {
       },
       graphqlCacheMb: 32,
       reconcileIntervalS: 900,
+      tiktokAccessToken: undefined,
+      tiktokServiceId: undefined,
+      tiktokAuthorizeUrl: 'https://services.tiktokshop.com/open/authorize',
+      tiktokAuthApiBaseUrl: 'https://auth.tiktok-shops.com',
+      publicUrl: undefined,
     });
     expect(config.dataDir).toMatch(/\.data$/);
   });
@@ -52,6 +57,23 @@ describe('configuration', () => {
     expect(loadConfig({}).shopifyApp).toBeUndefined();
   });
 
+  it('reads the TikTok Shop authorization settings, and PUBLIC_URL falls back to HOST:PORT', () => {
+    const config = loadConfig({
+      TIKTOK_SERVICE_ID: ' 7001 ',
+      TIKTOK_AUTHORIZE_URL: 'https://services.us.tiktokshop.com/open/authorize',
+      TIKTOK_AUTH_API_BASE_URL: 'http://127.0.0.1:9999',
+      PUBLIC_URL: 'https://sync.example.com/',
+    });
+    expect(config).toMatchObject({
+      tiktokServiceId: '7001',
+      tiktokAuthorizeUrl: 'https://services.us.tiktokshop.com/open/authorize',
+      tiktokAuthApiBaseUrl: 'http://127.0.0.1:9999',
+      publicUrl: 'https://sync.example.com',
+    });
+    expect(publicUrlOf(config)).toBe('https://sync.example.com');
+    expect(publicUrlOf(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }))).toBe('http://0.0.0.0:8080');
+  });
+
   it('names the variable of a bad value', () => {
     const bad: Array<[NodeJS.ProcessEnv, string]> = [
       [{ PORT: '70000' }, 'PORT'],
@@ -70,6 +92,9 @@ describe('configuration', () => {
       [{ SHOPIFY_SCOPES: 'write_orders, read products' }, 'SHOPIFY_SCOPES'],
       [{ SHOPIFY_OAUTH_URL: 'ftp://{shop}/admin/oauth' }, 'SHOPIFY_OAUTH_URL'],
       [{ PUBLIC_URL: 'fbt.example.com' }, 'PUBLIC_URL'],
+      [{ TIKTOK_AUTHORIZE_URL: 'services.tiktokshop.com' }, 'TIKTOK_AUTHORIZE_URL'],
+      [{ TIKTOK_AUTH_API_BASE_URL: 'ftp://auth' }, 'TIKTOK_AUTH_API_BASE_URL'],
+      [{ PUBLIC_URL: 'sync.example.com' }, 'PUBLIC_URL'],
     ];
     for (const [env, variable] of bad) {
       expect(() => loadConfig(env)).toThrow(ConfigError);

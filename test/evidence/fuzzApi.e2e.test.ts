@@ -411,7 +411,7 @@ function webhookAnswerProblems(exchange: Exchange): string[] {
   if (!isObject(json)) {
     problems.push(`an answer that is not a JSON object: ${shorten(exchange.text, 200)}`);
   } else if (status === 200) {
-    if (!['accepted', 'duplicate', 'ignored'].includes(String(json.status)))
+    if (!['accepted', 'deauthorized', 'duplicate', 'ignored'].includes(String(json.status)))
       problems.push(`HTTP 200 with status ${String(json.status)}`);
   } else if (typeof json.error !== 'string' && typeof json.code !== 'string') {
     problems.push(`HTTP ${status} without an error code`);
@@ -419,9 +419,11 @@ function webhookAnswerProblems(exchange: Exchange): string[] {
   return problems;
 }
 
-/** Anything but a notification taken into the inbox: nothing may have been written. */
+/** Anything but a notification taken into the inbox (or a seller's revocation applied): nothing may have been written. */
 const webhookRefused = (exchange: Exchange) =>
-  exchange.status !== 200 || !isObject(exchange.json) || exchange.json.status !== 'accepted';
+  exchange.status !== 200 ||
+  !isObject(exchange.json) ||
+  (exchange.json.status !== 'accepted' && exchange.json.status !== 'deauthorized');
 
 function fail(kind: string, problems: string[], exchange: Exchange): never {
   throw new Error(

@@ -271,6 +271,77 @@ describe('stores projection', () => {
       version: 3,
     });
   });
+
+  it("keeps the store's TikTok Shop authorization: null, AUTHORIZED with its scopes, then DEAUTHORIZED", async () => {
+    const readAuthorization = async () =>
+      await database.db
+        .selectFrom('stores')
+        .select(['tiktok_authorization', 'updated_at', 'version'])
+        .where('id', '=', 's10')
+        .executeTakeFirstOrThrow();
+    await given(storesProjection, {
+      'store-s10': [
+        {
+          type: 'StoreConnected',
+          data: {
+            storeId: 's10',
+            name: 'Beta',
+            tiktokShopId: '750',
+            platform: 'SHOPIFY',
+            shopDomain: 'beta.myshopify.com',
+            plan: 'FREE',
+            connectedAt: T(0),
+            connectedBy: 'admin',
+          },
+        },
+      ],
+    });
+    expect((await readAuthorization()).tiktok_authorization).toBeNull();
+
+    await given(storesProjection, {
+      'store-s10': [
+        {
+          type: 'TikTokShopAuthorized',
+          data: {
+            storeId: 's10',
+            tiktokShopId: '750',
+            shopName: 'Beta Shop',
+            grantedScopes: ['seller.authorization.info', 'seller.order.info'],
+            authorizedAt: T(5),
+            authorizedBy: 'tiktok-shop-authorization',
+          },
+        },
+      ],
+    });
+    const authorized = await readAuthorization();
+    expect(authorized.tiktok_authorization).toEqual({
+      state: 'AUTHORIZED',
+      grantedScopes: ['seller.authorization.info', 'seller.order.info'],
+      at: T(5),
+    });
+    expect(authorized.updated_at.toISOString()).toBe(T(5));
+    expect(authorized.version).toBe(1); // stream versions count from 0
+
+    await given(storesProjection, {
+      'store-s10': [
+        {
+          type: 'TikTokShopDeauthorized',
+          data: {
+            storeId: 's10',
+            tiktokShopId: '750',
+            reason: 'revoked by the seller',
+            deauthorizedAt: T(8),
+            deauthorizedBy: 'tiktok-shop-webhook',
+          },
+        },
+      ],
+    });
+    expect((await readAuthorization()).tiktok_authorization).toEqual({
+      state: 'DEAUTHORIZED',
+      grantedScopes: ['seller.authorization.info', 'seller.order.info'],
+      at: T(8),
+    });
+  });
 });
 
 describe('inventory projection', () => {

@@ -423,7 +423,14 @@ describe('reconcile', () => {
 describe('the schedule', () => {
   it('is led by one process at a time; another takes over when the leader stops', async () => {
     const schedule = () =>
-      createReconcileSchedule({ ...dependencies(), intervalMs: 60_000, leaderRetryMs: 50 });
+      createReconcileSchedule({
+        ...dependencies(),
+        // Every store on the one global token, as a one-store set-up has it.
+        clients: { forStore: () => client, covers: () => Promise.resolve(true) },
+        withGlobalToken: true,
+        intervalMs: 60_000,
+        leaderRetryMs: 50,
+      });
     const a = schedule();
     const b = schedule();
     a.start();

@@ -18,7 +18,7 @@ export interface TestDatabase extends DatabaseHandle {
  *     connection per leader election it starts (a projection runner, the sync
  *     reactor, the webhook inbox worker), up to 8 with the inbox's LISTEN;
  *   - per `serve` it starts: DATABASE_POOL_SIZE (TEST_SERVE_POOL_SIZE, 8, in
- *     test/support/cli.ts) + SERVE_OWN_CONNECTIONS (12) = 20;
+ *     test/support/cli.ts) + SERVE_OWN_CONNECTIONS (13) = 21;
  *   - per command it runs: replay or verify 4 + 2, migrate 2.
  * The largest files: evidence/multiProcess, three serve processes of 4 + 12
  * and its own 2, then verify: 50; serveCrash 1 + 8 + 2 + 20 = 31;

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type FakeTikTokAuth, TOKEN_GET, TOKEN_REFRESH } from './fakeTikTokAuth';
 
 /**
  * A local stand-in for the TikTok Shop Open API (there is no public sandbox).
@@ -27,6 +28,12 @@ export interface FakeTikTokShopOptions {
   shopCipher?: string;
   /** The fake's clock in milliseconds, for the timestamp window. */
   now?: () => number;
+  /**
+   * Sellers' authorizations (test/support/fakeTikTokAuth.ts): the token
+   * endpoints are served too, and the access tokens they issue are accepted,
+   * each with its own shops' ciphers, beside `accessToken`.
+   */
+  auth?: FakeTikTokAuth;
 }
 
 /**
@@ -79,16 +86,17 @@ const INTERNAL_ERROR = 36009003;
 const PATH_NOT_FOUND = 36009009;
 const SEARCH_PATH = '/order/202309/orders/search';
 const DETAIL_PATH = '/order/202309/orders';
+const AUTHORIZED_SHOPS_PATH = '/authorization/202309/shops';
 
 /** A request TikTok would refuse: answered with a non-zero code, thrown to stop checking further. */
-class Refusal extends Error {
+export class TikTokRefusal extends Error {
   constructor(
     readonly httpStatus: number,
     readonly code: number,
     message: string,
   ) {
     super(message);
-    this.name = 'Refusal';
+    this.name = 'TikTokRefusal';
   }
 }
 
@@ -118,6 +126,7 @@ export async function startFakeTikTokShop({
   accessToken,
   shopCipher,
   now = () => Date.now(),
+  auth,
 }: FakeTikTokShopOptions): Promise<FakeTikTokShop> {
   const orders = new Map<string, Record<string, unknown>>();
   const returns = new Map<string, Record<string, unknown>>();
@@ -145,7 +154,7 @@ export async function startFakeTikTokShop({
     body: string,
   ): void {
     if (query.app_key !== appKey) {
-      throw new Refusal(
+      throw new TikTokRefusal(
         400,
         INVALID_PARAMETER,
         'Invalid credentials. Invalid `app_key` query parameter.',
@@ -153,43 +162,63 @@ export async function startFakeTikTokShop({
     }
     const timestamp = Number(query.timestamp);
     if (query.timestamp === undefined || !Number.isSafeInteger(timestamp)) {
-      throw new Refusal(
+      throw new TikTokRefusal(
         400,
         INVALID_PARAMETER,
         'Invalid timestamp. The `timestamp` query parameter is required.',
       );
     }
     if (Math.abs(Math.floor(now() / 1000) - timestamp) > TIMESTAMP_WINDOW_SECONDS) {
-      throw new Refusal(
+      throw new TikTokRefusal(
         400,
         INVALID_PARAMETER,
         'Invalid timestamp. The value of the `timestamp` query parameter must not be earlier than 5 minutes before the current time.',
       );
     }
     if (query.sign === undefined) {
-      throw new Refusal(
+      throw new TikTokRefusal(
         400,
         INVALID_PARAMETER,
         'Missing credentials. The request does not include a required signature in the query.',
       );
     }
     if (!sameSecret(query.sign, expectedSign(appSecret, path, query, body))) {
-      throw new Refusal(
+      throw new TikTokRefusal(
         401,
         SIGN_INVALID,
         "Invalid credentials. The 'sign' query parameter is invalid.",
       );
     }
     const token = headers['x-tts-access-token'];
+    const sellerShops = typeof token === 'string' ? auth?.shopsOfAccessToken(token) : undefined;
+    if (sellerShops !== undefined) {
+      // A seller's own token: Get Authorized Shops takes no cipher, every other call one of its shops'.
+      if (path === AUTHORIZED_SHOPS_PATH) {
+        if (query.shop_cipher !== undefined) {
+          throw new TikTokRefusal(
+            400,
+            INVALID_PARAMETER,
+            'Invalid parameter. `shop_cipher` is not taken here.',
+          );
+        }
+      } else if (!sellerShops.some((shop) => shop.cipher === query.shop_cipher)) {
+        throw new TikTokRefusal(
+          400,
+          INVALID_PARAMETER,
+          "Invalid identifier. The `shop_cipher` query parameter is not one of this token's shops.",
+        );
+      }
+      return;
+    }
     if (typeof token !== 'string' || !sameSecret(token, accessToken)) {
-      throw new Refusal(
+      throw new TikTokRefusal(
         401,
         ACCESS_TOKEN_INVALID,
         'Invalid credentials. The `x-tts-access-token` header is invalid.',
       );
     }
     if (shopCipher !== undefined && query.shop_cipher !== shopCipher) {
-      throw new Refusal(
+      throw new TikTokRefusal(
         400,
         INVALID_PARAMETER,
         'Invalid identifier. The `shop_cipher` query parameter is invalid.',
@@ -200,7 +229,7 @@ export async function startFakeTikTokShop({
   function getOrderDetail(query: Record<string, string>): unknown {
     const ids = (query.ids ?? '').split(',').filter((id) => id !== '');
     if (ids.length === 0)
-      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `ids` is required.');
+      throw new TikTokRefusal(400, INVALID_PARAMETER, 'Invalid parameter. `ids` is required.');
     return { orders: ids.flatMap((id) => orders.get(id) ?? []) };
   }
 
@@ -213,10 +242,14 @@ export async function startFakeTikTokShop({
   function searchOrders(query: Record<string, string>, body: string): unknown {
     const pageSize = Number(query.page_size);
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `page_size` must be 1-100.');
+      throw new TikTokRefusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid parameter. `page_size` must be 1-100.',
+      );
     }
     if (query.sort_field !== undefined && query.sort_field !== 'update_time') {
-      throw new Refusal(
+      throw new TikTokRefusal(
         400,
         INVALID_PARAMETER,
         'Invalid parameter. `sort_field` is not supported.',
@@ -227,18 +260,22 @@ export async function startFakeTikTokShop({
       query.sort_order !== 'ASC' &&
       query.sort_order !== 'DESC'
     ) {
-      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `sort_order` is ASC or DESC.');
+      throw new TikTokRefusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid parameter. `sort_order` is ASC or DESC.',
+      );
     }
     let filter: Record<string, unknown>;
     try {
       filter = JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>;
     } catch {
-      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. The body is not JSON.');
+      throw new TikTokRefusal(400, INVALID_PARAMETER, 'Invalid parameter. The body is not JSON.');
     }
     const ge = filter.update_time_ge;
     const lt = filter.update_time_lt;
     if (!Number.isSafeInteger(ge) || !Number.isSafeInteger(lt) || (ge as number) > (lt as number)) {
-      throw new Refusal(
+      throw new TikTokRefusal(
         400,
         INVALID_PARAMETER,
         'Invalid parameter. `update_time_ge` and `update_time_lt` are Unix seconds, ge <= lt.',
@@ -249,7 +286,11 @@ export async function startFakeTikTokShop({
     if (query.page_token !== undefined) {
       const issued = pageTokens.get(query.page_token);
       if (issued === undefined || issued.window !== window) {
-        throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `page_token` is invalid.');
+        throw new TikTokRefusal(
+          400,
+          INVALID_PARAMETER,
+          'Invalid parameter. `page_token` is invalid.',
+        );
       }
       offset = issued.offset;
     }
@@ -287,11 +328,15 @@ export async function startFakeTikTokShop({
     try {
       parsed = JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>;
     } catch {
-      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. The body is not JSON.');
+      throw new TikTokRefusal(400, INVALID_PARAMETER, 'Invalid parameter. The body is not JSON.');
     }
     const pageSize = Number(query.page_size ?? '20');
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) {
-      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `page_size` must be 1-50.');
+      throw new TikTokRefusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid parameter. `page_size` must be 1-50.',
+      );
     }
     const orderIds = parsed.order_ids;
     const ge = parsed.update_time_ge;
@@ -299,7 +344,7 @@ export async function startFakeTikTokShop({
     let matching: Array<Record<string, unknown>>;
     if (orderIds !== undefined) {
       if (!Array.isArray(orderIds) || orderIds.some((id) => typeof id !== 'string'))
-        throw new Refusal(
+        throw new TikTokRefusal(
           400,
           INVALID_PARAMETER,
           'Invalid parameter. `order_ids` must be strings.',
@@ -312,7 +357,7 @@ export async function startFakeTikTokShop({
         !Number.isSafeInteger(lt) ||
         (ge as number) > (lt as number)
       ) {
-        throw new Refusal(
+        throw new TikTokRefusal(
           400,
           INVALID_PARAMETER,
           'Invalid parameter. `update_time_ge` and `update_time_lt` are Unix seconds, ge <= lt.',
@@ -323,7 +368,11 @@ export async function startFakeTikTokShop({
         return updated >= (ge as number) && updated < (lt as number);
       });
     } else {
-      throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. Name orders or a time range.');
+      throw new TikTokRefusal(
+        400,
+        INVALID_PARAMETER,
+        'Invalid parameter. Name orders or a time range.',
+      );
     }
     matching.sort(
       (a, b) =>
@@ -339,7 +388,11 @@ export async function startFakeTikTokShop({
     if (query.page_token !== undefined) {
       const issued = pageTokens.get(query.page_token);
       if (issued === undefined || issued.window !== window) {
-        throw new Refusal(400, INVALID_PARAMETER, 'Invalid parameter. `page_token` is invalid.');
+        throw new TikTokRefusal(
+          400,
+          INVALID_PARAMETER,
+          'Invalid parameter. `page_token` is invalid.',
+        );
       }
       offset = issued.offset;
     }
@@ -415,11 +468,39 @@ export async function startFakeTikTokShop({
     try {
       const route = `${request.method ?? 'GET'} ${url.pathname}`;
       if (
+        auth !== undefined &&
+        (route === `GET ${TOKEN_GET}` || route === `GET ${TOKEN_REFRESH}`)
+      ) {
+        // The auth host's endpoints are not signed: app_key and app_secret come in the query.
+        answer(response, recorded, 200, 0, 'success', auth.answer(url.pathname, query));
+        return;
+      }
+      if (route === `GET ${AUTHORIZED_SHOPS_PATH}`) {
+        checkCredentials(url.pathname, query, request.headers, body);
+        const token = request.headers['x-tts-access-token'] as string;
+        const shops = auth?.shopsOfAccessToken(token) ?? [];
+        answer(response, recorded, 200, 0, 'Success', {
+          shops: shops.map((shop) => ({
+            id: shop.id,
+            name: shop.name,
+            region: shop.region,
+            seller_type: 'LOCAL',
+            cipher: shop.cipher,
+            code: `${shop.region}LC${shop.id.slice(-4)}`,
+          })),
+        });
+        return;
+      }
+      if (
         route !== `GET ${DETAIL_PATH}` &&
         route !== `POST ${SEARCH_PATH}` &&
         route !== `POST ${SEARCH_RETURNS}`
       ) {
-        throw new Refusal(404, PATH_NOT_FOUND, 'Invalid path. The requested path does not exist.');
+        throw new TikTokRefusal(
+          404,
+          PATH_NOT_FOUND,
+          'Invalid path. The requested path does not exist.',
+        );
       }
       checkCredentials(url.pathname, query, request.headers, body);
       const data =
@@ -430,7 +511,7 @@ export async function startFakeTikTokShop({
             : searchReturns(query, body);
       answer(response, recorded, 200, 0, 'Success', data);
     } catch (error) {
-      if (!(error instanceof Refusal)) throw error;
+      if (!(error instanceof TikTokRefusal)) throw error;
       answer(response, recorded, error.httpStatus, error.code, error.message);
     }
   }

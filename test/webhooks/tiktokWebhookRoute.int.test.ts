@@ -142,7 +142,8 @@ describe('POST /webhooks/tiktok-shop answers', () => {
 
   it('200 to other notification types, known or not, and ignores them', async () => {
     const before = await writtenRows(database);
-    for (const type of [2, 4, 6, 99]) {
+    // Type 6 (seller deauthorization) of a connected shop is not ignored: test/e2e/tiktokAuthorization.
+    for (const type of [2, 4, 7, 99]) {
       const response = await service.post(
         JSON.stringify({
           type,
@@ -160,6 +161,16 @@ describe('POST /webhooks/tiktok-shop answers', () => {
       JSON.stringify({ type: 6, tts_notification_id: '7327000000000000199', shop_id: '1' }),
     );
     expect(stranger.statusCode).toBe(200);
+    expect(stranger.json()).toEqual({ status: 'ignored', type: 6 });
+    const strangerShop = await service.post(
+      JSON.stringify({
+        type: 6,
+        tts_notification_id: '7327000000000000198',
+        shop_id: '2',
+        timestamp: 1,
+      }),
+    );
+    expect(strangerShop.json()).toEqual({ status: 'ignored', type: 6 });
     expect(await writtenRows(database)).toEqual(before);
   });
 

@@ -51,6 +51,8 @@ export async function startWebhookTestService(
     TIKTOK_APP_KEY: credentials.appKey,
     TIKTOK_APP_SECRET: credentials.appSecret,
     TIKTOK_ACCESS_TOKEN: credentials.accessToken,
+    // Stores' own tokens are sealed with it (none here unless a test authorizes one).
+    CREDENTIALS_KEY: Buffer.alloc(32, 7).toString('base64'),
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -14,13 +14,20 @@ export type TikTokApiErrorCode =
   /** Any other non-zero `code`: TikTok understood and refused the request. */
   | 'API_ERROR'
   /** An answer we cannot read: not JSON, or an order in a shape we do not know. */
-  | 'UNEXPECTED_RESPONSE';
+  | 'UNEXPECTED_RESPONSE'
+  /**
+   * The store has no TikTok Shop token of its own (never authorized, revoked,
+   * or its refresh token refused) and no global one covers it. Retryable: once
+   * the seller authorizes the app again, the same call succeeds.
+   */
+  | 'NOT_AUTHORIZED';
 
 const RETRYABLE: ReadonlySet<TikTokApiErrorCode> = new Set([
   'TIMEOUT',
   'NETWORK',
   'SERVER_ERROR',
   'RATE_LIMITED',
+  'NOT_AUTHORIZED',
 ]);
 
 /** A failed TikTok Shop Open API call; `retryable` says whether the same call may succeed later. */

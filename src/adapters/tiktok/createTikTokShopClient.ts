@@ -10,6 +10,17 @@ export const SEARCH_ORDERS_PATH = '/order/202309/orders/search';
 /** Search Orders takes 1 to 100 orders a page. */
 export const MAX_SEARCH_PAGE_SIZE = 100;
 export const SEARCH_RETURNS_PATH = '/return_refund/202309/returns/search';
+/**
+ * Get Authorized Shops (202309): the shops the access token may act for,
+ * each with its `cipher`. Signed like every call, with the token in
+ * x-tts-access-token and no shop_cipher (it is how one learns the cipher).
+ * Verified against public code (search corpus "code"): community SDKs'
+ * getAuthorizedShop (GET, x-tts-access-token, app_key and timestamp signed),
+ * a credential script signing `/authorization/202309/shops` with only those
+ * two parameters, and a published answer's `data.shops[]` with `cipher`,
+ * `code`, `id`, `name`, `region`, `seller_type`.
+ */
+export const GET_AUTHORIZED_SHOPS_PATH = '/authorization/202309/shops';
 /** Search Returns takes 1 to 50 returns a page; the returns of one order fit one many times over. */
 export const MAX_RETURNS_PAGE_SIZE = 50;
 const RETURNS_PAGE_SIZE = MAX_RETURNS_PAGE_SIZE;
@@ -21,6 +32,8 @@ export interface TikTokShopClientOptions {
   appSecret: string;
   /** The shop's access token, sent as `x-tts-access-token`. */
   accessToken: string;
+  /** Sent as `shop_cipher` with every shop call whose input names none (a store's own client). */
+  shopCipher?: string;
   timeoutMs?: number;
   /** Milliseconds since the epoch; TikTok refuses a timestamp more than 5 minutes off. */
   now?: () => number;
@@ -52,7 +65,20 @@ export interface SearchReturnsPage {
   totalCount: number | undefined;
 }
 
+/** One shop of Get Authorized Shops' `data.shops`. */
+export interface TikTokAuthorizedShop {
+  id: string;
+  name: string;
+  region: string;
+  sellerType: string;
+  /** The shop's cipher: sent as shop_cipher with every call for the shop. A secret of sorts. */
+  cipher: string;
+  code: string;
+}
+
 export interface TikTokShopClient {
+  /** The shops this client's access token is authorized for (Get Authorized Shops, 202309). */
+  getAuthorizedShops(): Promise<TikTokAuthorizedShop[]>;
   getOrderDetail(input: { orderId: string; shopCipher?: string }): Promise<TikTokShopOrder>;
   /** One page of Search Orders (202309), oldest update first. */
   searchOrders(input: SearchOrdersInput): Promise<SearchOrdersPage>;
@@ -127,10 +153,12 @@ export function createTikTokShopClient({
   appKey,
   appSecret,
   accessToken,
+  shopCipher: clientShopCipher,
   timeoutMs = 10000,
   now = () => Date.now(),
 }: TikTokShopClientOptions): TikTokShopClient {
   const origin = baseUrl.replace(/\/+$/, '');
+  const cipherOf = (shopCipher: string | undefined) => shopCipher ?? clientShopCipher;
 
   /**
    * One signed call; resolves to `data` of a `code: 0` answer, or throws
@@ -228,7 +256,7 @@ export function createTikTokShopClient({
   async function searchByUpdateTime(
     path: string,
     search: UpdateTimeSearch,
-    { shopCipher, updateTimeGe, updateTimeLt, pageSize, pageToken }: SearchOrdersInput,
+    { shopCipher: inputCipher, updateTimeGe, updateTimeLt, pageSize, pageToken }: SearchOrdersInput,
   ): Promise<{
     items: unknown[];
     nextPageToken: string | undefined;
@@ -242,6 +270,7 @@ export function createTikTokShopClient({
       sort_field: 'update_time',
       sort_order: 'ASC',
     };
+    const shopCipher = cipherOf(inputCipher);
     if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
     if (pageToken !== undefined && pageToken !== '') parameters.page_token = pageToken;
     const data = await signedRequest(path, parameters, {
@@ -275,8 +304,21 @@ export function createTikTokShopClient({
   }
 
   return {
-    async getOrderDetail({ orderId, shopCipher }) {
+    async getAuthorizedShops() {
+      const data = await signedRequest(GET_AUTHORIZED_SHOPS_PATH, {});
+      const shops = isObject(data) && Array.isArray(data.shops) ? data.shops : undefined;
+      if (shops === undefined) {
+        throw new TikTokApiError(
+          'UNEXPECTED_RESPONSE',
+          'Get Authorized Shops answered without data.shops',
+        );
+      }
+      return shops.map((shop, index) => authorizedShopOf(shop, index));
+    },
+
+    async getOrderDetail({ orderId, shopCipher: inputCipher }) {
       const parameters: Record<string, string> = { ids: orderId };
+      const shopCipher = cipherOf(inputCipher);
       if (shopCipher !== undefined) parameters.shop_cipher = shopCipher;
       const data = await signedRequest(GET_ORDER_DETAIL_PATH, parameters);
       const orders = isObject(data) && Array.isArray(data.orders) ? data.orders : undefined;
@@ -316,7 +358,8 @@ export function createTikTokShopClient({
       };
     },
 
-    async searchReturns({ orderId, shopCipher }) {
+    async searchReturns({ orderId, shopCipher: inputCipher }) {
+      const shopCipher = cipherOf(inputCipher);
       const found: TikTokShopReturn[] = [];
       let pageToken: string | undefined;
       for (;;) {
@@ -343,5 +386,26 @@ export function createTikTokShopClient({
         pageToken = next;
       }
     },
+  };
+}
+
+/** A shop of Get Authorized Shops, checked: an id and a cipher are what the callback needs. */
+function authorizedShopOf(raw: unknown, index: number): TikTokAuthorizedShop {
+  const shop = isObject(raw) ? raw : {};
+  const id = readTikTokId(shop.id);
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  if (!id.ok || typeof shop.cipher !== 'string' || shop.cipher === '') {
+    throw new TikTokApiError(
+      'UNEXPECTED_RESPONSE',
+      `Get Authorized Shops answered data.shops[${index}] without an id and a cipher`,
+    );
+  }
+  return {
+    id: id.value,
+    name: text(shop.name),
+    region: text(shop.region),
+    sellerType: text(shop.seller_type),
+    cipher: shop.cipher,
+    code: text(shop.code),
   };
 }

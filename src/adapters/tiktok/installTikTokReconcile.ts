@@ -3,7 +3,7 @@ import { createReconcileMetrics } from './reconcileMetrics';
 import { createReconcileSchedule, type ReconcileSchedule } from './reconcileSchedule';
 import type { ReconcileDependencies } from './reconcileStore';
 import { readReconcileWatermarkLags } from './reconcileWatermarks';
-import { tikTokShopClientFromConfig } from './tikTokShopClientFromConfig';
+import { tikTokShopAccessOf } from './auth/tikTokShopAccess';
 
 /** Tuning, for tests mostly; production uses the defaults. */
 export type TikTokReconcileOptions = Partial<
@@ -13,8 +13,9 @@ export type TikTokReconcileOptions = Partial<
 /**
  * Reconciliation in `serve`: every RECONCILE_INTERVAL_S, every connected
  * store's orders are searched on TikTok Shop and applied like webhooks, so a
- * lost webhook costs at most one interval. Off with RECONCILE_INTERVAL_S=0,
- * or without the TikTok Shop API credentials. The metrics are registered
+ * lost webhook costs at most one interval; each store with its own token
+ * and shop_cipher (or the global token, for a store that has none). Off with
+ * RECONCILE_INTERVAL_S=0, or without the app keys. The metrics are registered
  * either way: the lag gauge reads the table, whoever writes it.
  */
 export function installTikTokReconcile(
@@ -35,11 +36,9 @@ export function installTikTokReconcile(
     log.info('RECONCILE_INTERVAL_S=0: TikTok Shop reconciliation is off');
     return null;
   }
-  const client = tikTokShopClientFromConfig(config, options.apiTimeoutMs);
-  if (client === null) {
-    log.warn(
-      'TIKTOK_APP_KEY, TIKTOK_APP_SECRET and TIKTOK_ACCESS_TOKEN are not all set: TikTok Shop reconciliation is off',
-    );
+  const { clients } = tikTokShopAccessOf(parts, { apiTimeoutMs: options.apiTimeoutMs });
+  if (clients === null) {
+    log.warn('TIKTOK_APP_KEY and TIKTOK_APP_SECRET are not set: TikTok Shop reconciliation is off');
     return null;
   }
   const schedule = createReconcileSchedule({
@@ -47,7 +46,8 @@ export function installTikTokReconcile(
     db: database.db,
     url: database.url,
     eventStore,
-    client,
+    clients,
+    withGlobalToken: config.tiktokAccessToken !== undefined,
     log,
     metrics,
     intervalMs: config.reconcileIntervalS * 1000,

@@ -1,5 +1,6 @@
 import type { ServiceParts } from '../../main';
-import { tikTokShopClientFromConfig } from './tikTokShopClientFromConfig';
+import { tikTokShopAccessOf } from './auth/tikTokShopAccess';
+import { createStoreDeauthorizer } from './auth/deauthorizeStore';
 import { createTikTokOrderIntake } from './tiktokOrderIntake';
 import type { WebhookAttemptDependencies } from './webhookAttempt';
 import { DEFAULT_WEBHOOK_RETRY_POLICY, type WebhookRetryPolicy } from './webhookFailure';
@@ -30,7 +31,8 @@ export interface TikTokWebhooks {
 }
 
 /**
- * POST /webhooks/tiktok-shop and the worker behind it: verified order
+ * POST /webhooks/tiktok-shop and the worker behind it: a seller
+ * deauthorization removes the store's tokens at once; verified order
  * notifications go to the inbox table, are applied at once when the order
  * is known, and otherwise by the worker, which fetches new orders from the
  * TikTok Shop API and retries with backoff.
@@ -49,17 +51,14 @@ export function installTikTokWebhooks(
     log.warn(
       'TIKTOK_APP_KEY and TIKTOK_APP_SECRET are not set: POST /webhooks/tiktok-shop answers 503',
     );
-  } else if (config.tiktokAccessToken === undefined) {
-    log.warn(
-      'TIKTOK_ACCESS_TOKEN is not set: notifications of orders not seen before wait in the inbox until it is',
-    );
   }
-  const client = tikTokShopClientFromConfig(config, options.apiTimeoutMs);
+  // Each store's calls go out with its own token (or the global one, for a store that has none).
+  const access = tikTokShopAccessOf(parts, { apiTimeoutMs: options.apiTimeoutMs });
 
   const leaseMs = options.leaseMs ?? DEFAULT_WEBHOOK_LEASE_MS;
   const attempt: WebhookAttemptDependencies = {
     db: database.db,
-    intake: createTikTokOrderIntake({ eventStore, client }),
+    intake: createTikTokOrderIntake({ eventStore, clients: access.clients }),
     policy: { ...DEFAULT_WEBHOOK_RETRY_POLICY, ...options.retry },
     metrics: createWebhookMetrics(
       registry,
@@ -83,6 +82,11 @@ export function installTikTokWebhooks(
       eventStore,
       leaseMs,
       wakeWorker: () => worker.wake(),
+    }),
+    deauthorize: createStoreDeauthorizer({
+      eventStore,
+      vault: access.vault,
+      metrics: access.metrics,
     }),
     metrics: attempt.metrics,
     log,

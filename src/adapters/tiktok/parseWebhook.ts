@@ -9,6 +9,14 @@ export const ORDER_STATUS_CHANGE_TYPE = 1;
 export const CANCELLATION_CHANGE_TYPE = 11;
 /** Return status change: a return or refund of an order (data.order_id, return_id, return_status, ...). */
 export const RETURN_CHANGE_TYPE = 12;
+/**
+ * Seller deauthorization: the seller took the app away from the shop. Its
+ * body, as a public copy of TikTok's webhook page shows it (search corpus
+ * "code", seller/6-seller-deauthorization.md): type 6, tts_notification_id,
+ * shop_id, timestamp (seconds) and data.message ("Shop_id {xxx} is
+ * deauthorized from your APP by merchant.").
+ */
+export const SELLER_DEAUTHORIZATION_TYPE = 6;
 
 export interface TikTokOrderStatusChange {
   kind: 'orderStatusChange';
@@ -40,6 +48,20 @@ export interface TikTokOrderFactChange {
   updateTime: string;
 }
 
+/** The seller revoked the app for a shop: its tokens go, and the store records it once. */
+export interface TikTokSellerDeauthorization {
+  kind: 'sellerDeauthorization';
+  notificationId: string;
+  shopId: string;
+  /** TikTok's data.message, for the record ("Shop_id … is deauthorized from your APP by merchant."); '' when absent. */
+  message: string;
+  /**
+   * ISO-8601, from the notification's `timestamp`: a revocation older than a
+   * later authorization is stale. Undefined when TikTok left it out.
+   */
+  notifiedAt: string | undefined;
+}
+
 /** Any other type, known or not: acknowledged with 200 and otherwise ignored. */
 export interface IgnoredTikTokNotification {
   kind: 'ignored';
@@ -50,7 +72,10 @@ export interface IgnoredTikTokNotification {
 }
 
 export type TikTokShopNotification =
-  TikTokOrderStatusChange | TikTokOrderFactChange | IgnoredTikTokNotification;
+  | TikTokOrderStatusChange
+  | TikTokOrderFactChange
+  | TikTokSellerDeauthorization
+  | IgnoredTikTokNotification;
 
 export type TikTokWebhookRejectionCode =
   'NOT_AN_OBJECT' | 'MISSING_FIELD' | 'INVALID_FIELD' | 'UNKNOWN_ORDER_STATUS';
@@ -110,6 +135,7 @@ export function parseWebhook(body: unknown): ParsedTikTokWebhook {
   if (type === CANCELLATION_CHANGE_TYPE || type === RETURN_CHANGE_TYPE) {
     return parseFactChange(body, notificationId.value, type);
   }
+  if (type === SELLER_DEAUTHORIZATION_TYPE) return parseDeauthorization(body, notificationId.value);
   if (type !== ORDER_STATUS_CHANGE_TYPE) {
     if (body.shop_id === undefined || body.shop_id === null) {
       return ignored(notificationId.value, null, type);
@@ -196,6 +222,29 @@ function parseFactChange(
       orderId: orderId.value,
       factStatus: typeof status === 'string' ? status.slice(0, 100) : '',
       updateTime: updateTime.value,
+    },
+  };
+}
+
+function parseDeauthorization(body: JsonObject, notificationId: string): ParsedTikTokWebhook {
+  // Without a shop there is nothing to revoke; refusing would only make TikTok redeliver.
+  if (body.shop_id === undefined || body.shop_id === null) {
+    return ignored(notificationId, null, SELLER_DEAUTHORIZATION_TYPE);
+  }
+  const shopId = readTikTokId(body.shop_id);
+  if (!shopId.ok) return fieldProblem('shop_id', body.shop_id, shopId.problem);
+  const sent = body.timestamp === undefined ? undefined : readTikTokSeconds(body.timestamp);
+  if (sent !== undefined && !sent.ok)
+    return fieldProblem('timestamp', body.timestamp, sent.problem);
+  const message = isObject(body.data) ? body.data.message : undefined;
+  return {
+    ok: true,
+    notification: {
+      kind: 'sellerDeauthorization',
+      notificationId,
+      shopId: shopId.value,
+      message: typeof message === 'string' ? message.slice(0, 300) : '',
+      notifiedAt: sent?.value,
     },
   };
 }

@@ -1,9 +1,14 @@
 import { type ConnectionRefusals, noRefusalReporter } from '../../db/connectionRefusals';
 import { electLeader, type LeaderElection } from '../../db/leaderElection';
 import { connectedStoreIds } from './connectedStoreIds';
+import type { TikTokShopClients } from './auth/tikTokShopClients';
 import { type ReconcileDependencies, reconcileStore } from './reconcileStore';
 
-export interface ReconcileScheduleOptions extends ReconcileDependencies {
+export interface ReconcileScheduleOptions extends Omit<ReconcileDependencies, 'client'> {
+  /** Each store is reconciled with its own client (its token and shop_cipher). */
+  clients: TikTokShopClients;
+  /** TIKTOK_ACCESS_TOKEN is set: stores that never authorized on their own are reconciled with it. */
+  withGlobalToken: boolean;
   /** From one round over every store to the next. */
   intervalMs: number;
   leaderRetryMs?: number;
@@ -29,7 +34,7 @@ export interface ReconcileSchedule {
  * again next round; the others go on.
  */
 export function createReconcileSchedule(options: ReconcileScheduleOptions): ReconcileSchedule {
-  const { db, url, log, intervalMs, leaderRetryMs } = options;
+  const { db, url, log, intervalMs, leaderRetryMs, clients, withGlobalToken } = options;
   const refusals = options.refusals ?? noRefusalReporter;
   let election: LeaderElection | undefined;
   let leading = false;
@@ -50,7 +55,7 @@ export function createReconcileSchedule(options: ReconcileScheduleOptions): Reco
   async function round(lost: AbortSignal): Promise<void> {
     let storeIds: string[];
     try {
-      storeIds = await connectedStoreIds(db);
+      storeIds = await connectedStoreIds(db, { withGlobalToken });
     } catch (error) {
       if (!refusals.refused(error))
         log.warn({ err: error }, 'cannot list the stores to reconcile; trying next round');
@@ -59,7 +64,10 @@ export function createReconcileSchedule(options: ReconcileScheduleOptions): Reco
     for (const storeId of storeIds) {
       if (lost.aborted) return;
       try {
-        const result = await reconcileStore(options, { storeId, signal: lost });
+        const result = await reconcileStore(
+          { ...options, client: clients.forStore(storeId) },
+          { storeId, signal: lost },
+        );
         if (result.outcome === 'skipped')
           log.info({ storeId }, `reconcile skipped: ${result.reason}`);
       } catch (error) {

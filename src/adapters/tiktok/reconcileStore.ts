@@ -217,7 +217,8 @@ export async function reconcileStore(
         } catch (error) {
           if (!(error instanceof TikTokApiError)) throw error;
           const reason = `TikTok Shop API ${error.code}: ${error.message}`;
-          if (!error.retryable) {
+          // Not authorized: waiting a minute will not bring the seller back; the next round asks again.
+          if (!error.retryable || error.code === 'NOT_AUTHORIZED') {
             throw new ReconcileError('TIKTOK_API', storeId, reason, { cause: error });
           }
           if (attempt >= backoff.maxAttempts) {

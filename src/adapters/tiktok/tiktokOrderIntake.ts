@@ -11,6 +11,7 @@ import type { Order } from '../../domain/orderState';
 import type { FulfillmentType } from '../../domain/orderVocabulary';
 import type { TikTokOrderStatus } from '../../domain/tiktokStatus';
 import type { EventStore } from '../../eventstore/createEventStore';
+import type { TikTokShopClients } from './auth/tikTokShopClients';
 import type { TikTokShopClient } from './createTikTokShopClient';
 import type { TikTokFulfillmentType, TikTokShopOrder } from './mapTikTokOrder';
 import { CANCELLATION_CHANGE_TYPE, type RETURN_CHANGE_TYPE } from './parseWebhook';
@@ -70,8 +71,8 @@ export interface TikTokOrderIntake {
 
 export interface TikTokOrderIntakeOptions {
   eventStore: EventStore;
-  /** Null when the API credentials are not configured. */
-  client: TikTokShopClient | null;
+  /** Each store's own client (its token and shop_cipher); null when the app keys are not configured. */
+  clients: TikTokShopClients | null;
   now?: () => Date;
 }
 
@@ -101,7 +102,7 @@ const DOMAIN_FULFILLMENT: Readonly<Record<TikTokFulfillmentType, FulfillmentType
  */
 export function createTikTokOrderIntake({
   eventStore,
-  client,
+  clients,
   now = () => new Date(),
 }: TikTokOrderIntakeOptions): TikTokOrderIntake {
   const contextOf = (notificationId: string): CommandContext => {
@@ -111,14 +112,17 @@ export function createTikTokOrderIntake({
     };
     return { eventStore, now, metadata };
   };
-  const apiClient = (tiktokOrderId: string, why: string): TikTokShopClient => {
-    if (client === null) {
+  const apiClient = (
+    notice: { storeId: string; tiktokOrderId: string },
+    why: string,
+  ): TikTokShopClient => {
+    if (clients === null) {
       throw new TikTokOrderIntakeError(
         'NO_API_CLIENT',
-        `order ${tiktokOrderId} ${why}: TIKTOK_ACCESS_TOKEN is not set`,
+        `order ${notice.tiktokOrderId} ${why}: TIKTOK_APP_KEY and TIKTOK_APP_SECRET are not set`,
       );
     }
-    return client;
+    return clients.forStore(notice.storeId);
   };
   const fetchDetail = async (
     api: TikTokShopClient,
@@ -146,15 +150,15 @@ export function createTikTokOrderIntake({
       }
       if (known !== null) {
         // A synced order TikTok cancelled: the status carries no reason, Get Order Detail does.
-        if (!needsCancellationDetails(known) || client === null) return 'status_recorded';
+        if (!needsCancellationDetails(known) || clients === null) return 'status_recorded';
         if (!fetchUnknownOrder) return 'needs_api';
-        const detail = await fetchDetail(client, notice);
+        const detail = await fetchDetail(clients.forStore(notice.storeId), notice);
         await recordCancellationFromDetail(context, ids, detail, known);
         return 'status_recorded';
       }
       if (!fetchUnknownOrder) return 'unknown_order';
 
-      const api = apiClient(notice.tiktokOrderId, 'is new and cannot be fetched');
+      const api = apiClient(notice, 'is new and cannot be fetched');
       const detail = await fetchDetail(api, notice);
       await recordFetchedOrder(context, ids.storeId, detail);
       const after = (await recordStatus()).state;
@@ -166,7 +170,7 @@ export function createTikTokOrderIntake({
     async applyFact(notice) {
       const context = contextOf(notice.notificationId);
       const ids = { storeId: notice.storeId, tiktokOrderId: notice.tiktokOrderId };
-      const api = apiClient(notice.tiktokOrderId, 'has news TikTok Shop must be asked for');
+      const api = apiClient(notice, 'has news TikTok Shop must be asked for');
       const detail = await fetchDetail(api, notice);
       let order = await loadOrder(context, ids.storeId, ids.tiktokOrderId);
       if (order === null) {

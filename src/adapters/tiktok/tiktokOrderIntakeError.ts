@@ -1,5 +1,5 @@
 export type TikTokOrderIntakeErrorCode =
-  /** TIKTOK_ACCESS_TOKEN (or the app keys) are not set: an unknown order cannot be fetched yet. */
+  /** The app keys are not set: nothing can be fetched from TikTok Shop yet. */
   | 'NO_API_CLIENT'
   /** TikTok answered with an order of another shop than the webhook's. */
   | 'SHOP_MISMATCH'

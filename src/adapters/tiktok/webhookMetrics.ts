@@ -4,6 +4,7 @@ import type { WebhookInboxStats } from './webhookInboxStats';
 /** How the route answered a delivery. */
 export const WEBHOOK_RECEIVED_OUTCOMES = [
   'accepted',
+  'deauthorized',
   'duplicate',
   'unauthorized',
   'unknown_shop',

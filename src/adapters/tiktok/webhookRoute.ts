@@ -1,14 +1,23 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { parseJsonKeepingBigIntegers } from './parseJsonKeepingBigIntegers';
-import { parseWebhook } from './parseWebhook';
+import {
+  parseWebhook,
+  SELLER_DEAUTHORIZATION_TYPE,
+  type TikTokSellerDeauthorization,
+} from './parseWebhook';
 import { verifyWebhookSignature, type WebhookSigningKeys } from './verifyWebhookSignature';
 import type { WebhookMetrics, WebhookReceivedOutcome } from './webhookMetrics';
 import type { WebhookReceiver } from './webhookReceiver';
 
 export const TIKTOK_WEBHOOK_PATH = '/webhooks/tiktok-shop';
 
+/** applied: the store is revoked (now or before); stale: it authorized again since; unknown_shop: no store (acknowledged, ignored). */
+export type DeauthorizationReceipt = 'applied' | 'stale' | 'unknown_shop';
+
 export interface TikTokWebhookRouteOptions {
+  /** Applies a seller deauthorization before the answer (TikTok redelivers on a failure). */
+  deauthorize: (notification: TikTokSellerDeauthorization) => Promise<DeauthorizationReceipt>;
   /** Null when TIKTOK_APP_KEY / TIKTOK_APP_SECRET are not set: every delivery is refused with 503. */
   signingKeys: WebhookSigningKeys | null;
   receiver: WebhookReceiver;
@@ -25,7 +34,7 @@ export interface TikTokWebhookRouteOptions {
  */
 export function registerTikTokWebhookRoute(
   app: FastifyInstance,
-  { signingKeys, receiver, metrics, log }: TikTokWebhookRouteOptions,
+  { signingKeys, receiver, deauthorize, metrics, log }: TikTokWebhookRouteOptions,
 ): void {
   const answer = (
     reply: FastifyReply,
@@ -103,6 +112,24 @@ export function registerTikTokWebhookRoute(
       if (notification.kind === 'ignored') {
         log.debug({ ...about, type: notification.type }, 'ignored a TikTok Shop notification');
         return answer(reply, 'ignored', 200, { status: 'ignored', type: notification.type });
+      }
+      if (notification.kind === 'sellerDeauthorization') {
+        const receipt = await deauthorize(notification);
+        if (receipt === 'unknown_shop') {
+          // Nothing of ours to revoke; refusing would only make TikTok redeliver.
+          log.info(
+            about,
+            'ignored a TikTok Shop deauthorization for a shop no store is connected to',
+          );
+          return answer(reply, 'ignored', 200, {
+            status: 'ignored',
+            type: SELLER_DEAUTHORIZATION_TYPE,
+          });
+        }
+        log.info({ ...about, receipt }, 'TikTok Shop deauthorized a store');
+        return answer(reply, 'deauthorized', 200, {
+          status: receipt === 'stale' ? 'ignored' : 'deauthorized',
+        });
       }
 
       const receipt = await receiver.receive(notification, rawBody);

@@ -8,7 +8,9 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination/pageSize';
 import { InventoryDeduction } from '../types/InventoryDeduction';
 import { OrderConnection } from '../types/OrderConnection';
 import { OrderCounts } from '../types/OrderCounts';
+import { authorizePathFor } from '../../adapters/tiktok/auth/tikTokShopClients';
 import { Store } from '../types/Store';
+import { TikTokAuthorization } from '../types/TikTokAuthorization';
 
 @Resolver(() => Store)
 export class StoreFields {
@@ -37,6 +39,23 @@ export class StoreFields {
       synced: counts.SYNCED ?? 0,
       failed: counts.FAILED ?? 0,
       cancelled: counts.CANCELLED ?? 0,
+    };
+  }
+
+  @FieldResolver(() => TikTokAuthorization, {
+    nullable: true,
+    description:
+      "Whether the store's seller authorized fbt-sync on TikTok Shop, with the scopes granted and where to authorize it. No token is ever part of it.",
+  })
+  tiktokAuthorization(@Root() store: Store): TikTokAuthorization {
+    const authorization = store.row.tiktok_authorization;
+    const at = authorization === null ? null : new Date(authorization.at);
+    return {
+      state: authorization?.state ?? 'NOT_AUTHORIZED',
+      grantedScopes: authorization?.grantedScopes ?? [],
+      authorizedAt: authorization?.state === 'AUTHORIZED' ? at : null,
+      deauthorizedAt: authorization?.state === 'DEAUTHORIZED' ? at : null,
+      authorizeUrl: authorizePathFor(store.id),
     };
   }
 

@@ -133,7 +133,40 @@ describe('parseWebhook: type 1, order status change', () => {
 });
 
 describe('parseWebhook: other types', () => {
-  it.each([2, 3, 4, 5, 6, 7, 99])('acknowledges and ignores type %i', (type) => {
+  it("reads a seller deauthorization (type 6): the shop, TikTok's message and when it was sent", () => {
+    expect(
+      parseWebhook({
+        type: 6,
+        tts_notification_id: '7327112393057371910',
+        shop_id: '7494049642642441621',
+        timestamp: 1644412885,
+        data: { message: 'Shop_id {xxx} is deauthorized from your APP by merchant.' },
+      }),
+    ).toEqual({
+      ok: true,
+      notification: {
+        kind: 'sellerDeauthorization',
+        notificationId: '7327112393057371910',
+        shopId: '7494049642642441621',
+        message: 'Shop_id {xxx} is deauthorized from your APP by merchant.',
+        notifiedAt: '2022-02-09T13:21:25.000Z',
+      },
+    });
+    // Without a shop, nothing to revoke: acknowledged and ignored, as before.
+    expect(parseWebhook({ type: 6, tts_notification_id: '7327', timestamp: 1 })).toEqual({
+      ok: true,
+      notification: { kind: 'ignored', notificationId: '7327', shopId: null, type: 6 },
+    });
+    expect(parseWebhook({ type: 6, tts_notification_id: '7327', shop_id: '7494' })).toMatchObject({
+      ok: true,
+      notification: { kind: 'sellerDeauthorization', notifiedAt: undefined, message: '' },
+    });
+    expect(
+      parseWebhook({ type: 6, tts_notification_id: '7327', shop_id: '7494', timestamp: 'soon' }),
+    ).toMatchObject({ ok: false, rejection: { field: 'timestamp' } });
+  });
+
+  it.each([2, 3, 4, 5, 7, 99])('acknowledges and ignores type %i', (type) => {
     expect(
       parseWebhook({ type, tts_notification_id: '7327', shop_id: '7494', timestamp: 1, data: {} }),
     ).toEqual({

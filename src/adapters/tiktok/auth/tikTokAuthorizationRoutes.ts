@@ -1,0 +1,247 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { loadStore, recordTikTokAuthorization } from '../../../commands/storeCommands';
+import type { CredentialVault } from '../../../credentials/credentialVault';
+import { DomainError } from '../../../domain/domainError';
+import type { EventStore } from '../../../eventstore/createEventStore';
+import { createTikTokShopClient, type TikTokShopClientOptions } from '../createTikTokShopClient';
+import { TikTokApiError } from '../TikTokApiError';
+import {
+  AUTHORIZATION_STATE_TTL_MS,
+  readAuthorizationState,
+  signAuthorizationState,
+} from './authorizationState';
+import type { TikTokAuthApi } from './tikTokAuthApi';
+import type { TikTokAuthMetrics } from './tikTokAuthMetrics';
+import { credentialOf } from './tikTokShopCredential';
+
+export const AUTHORIZE_PATH = '/auth/tiktok-shop';
+export const CALLBACK_PATH = '/auth/tiktok-shop/callback';
+const NONCE_COOKIE = 'fbt_tiktok_auth_nonce';
+
+/** Who records the authorizations the callback receives. */
+export const TIKTOK_AUTHORIZATION_ACTOR = 'tiktok-shop-authorization';
+
+export interface TikTokAuthorizationRouteOptions {
+  /** Null when TIKTOK_SERVICE_ID or the app keys are not set: both routes answer 503. */
+  configured: {
+    serviceId: string;
+    authorizeUrl: string;
+    authApi: TikTokAuthApi;
+    /** For Get Authorized Shops with the new token. */
+    openApi: Omit<TikTokShopClientOptions, 'accessToken' | 'shopCipher'>;
+  } | null;
+  stateKey: Buffer;
+  /** The Secure attribute on the nonce cookie when the service is reached over https. */
+  secureCookie: boolean;
+  eventStore: EventStore;
+  vault: CredentialVault;
+  metrics: TikTokAuthMetrics;
+  log: Logger;
+  now?: () => number;
+}
+
+/** TikTok's texts as the decider takes them: printable, at most 200 characters. */
+const printable = (text: string) =>
+  text
+    .replace(/[\p{Cc}\p{Cs}]/gu, ' ')
+    .trim()
+    .slice(0, 200);
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(reply: FastifyReply, status: number, title: string, text: string) {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+        `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>\n`,
+    );
+}
+
+function cookieOf(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+const sameText = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+const oneQueryValue = (request: FastifyRequest, name: string): string | undefined => {
+  const value = (request.query as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+/**
+ * GET /auth/tiktok-shop?store=ID sends the seller to TikTok Shop's
+ * authorization page with a signed state; GET /auth/tiktok-shop/callback
+ * takes TikTok's code back, exchanges it for the store's tokens, finds the
+ * store's shop among the authorized ones (for its cipher), seals tokens and
+ * cipher in the vault and records TikTokShopAuthorized. Anything wrong (the
+ * state, the cookie, the shop) answers 400 and writes nothing. No token is
+ * ever logged or shown.
+ */
+export function registerTikTokAuthorizationRoutes(
+  app: FastifyInstance,
+  options: TikTokAuthorizationRouteOptions,
+): void {
+  const { configured, stateKey, eventStore, vault, metrics, log, now = () => Date.now() } = options;
+  const notConfigured = (reply: FastifyReply) =>
+    page(
+      reply,
+      503,
+      'TikTok Shop authorization is not configured',
+      'Set TIKTOK_SERVICE_ID, TIKTOK_APP_KEY and TIKTOK_APP_SECRET, then restart the service.',
+    );
+  const refuse = (reply: FastifyReply, reason: string, status = 400) => {
+    metrics.authorization('refused');
+    log.warn({ reason }, 'refused a TikTok Shop authorization callback');
+    return page(reply, status, 'TikTok Shop was not connected', reason);
+  };
+
+  app.get(AUTHORIZE_PATH, async (request, reply) => {
+    if (configured === null) return notConfigured(reply);
+    const storeId = oneQueryValue(request, 'store');
+    if (storeId === undefined) {
+      return page(
+        reply,
+        400,
+        'Which store?',
+        'Open this page as /auth/tiktok-shop?store=STORE_ID.',
+      );
+    }
+    const store = await loadStore({ eventStore }, storeId);
+    if (store === null) return page(reply, 404, 'No such store', `There is no store ${storeId}.`);
+    const nonce = randomBytes(18).toString('base64url');
+    const state = signAuthorizationState(
+      { storeId, nonce, expiresAt: now() + AUTHORIZATION_STATE_TTL_MS },
+      stateKey,
+    );
+    const target = new URL(configured.authorizeUrl);
+    target.searchParams.set('service_id', configured.serviceId);
+    target.searchParams.set('state', state);
+    const cookie = [
+      `${NONCE_COOKIE}=${nonce}`,
+      'HttpOnly',
+      'SameSite=Lax',
+      `Path=${AUTHORIZE_PATH}`,
+      `Max-Age=${AUTHORIZATION_STATE_TTL_MS / 1000}`,
+      ...(options.secureCookie ? ['Secure'] : []),
+    ].join('; ');
+    return reply
+      .code(302)
+      .header('set-cookie', cookie)
+      .header('location', target.toString())
+      .send();
+  });
+
+  app.get(CALLBACK_PATH, async (request, reply) => {
+    if (configured === null) return notConfigured(reply);
+    const code = oneQueryValue(request, 'code');
+    const stateText = oneQueryValue(request, 'state');
+    if (code === undefined || stateText === undefined) {
+      return refuse(
+        reply,
+        'TikTok Shop sent no authorization code and state: the seller may have declined.',
+      );
+    }
+    const read = readAuthorizationState(stateText, stateKey, now());
+    if (!read.ok) {
+      return refuse(
+        reply,
+        read.reason === 'expired'
+          ? 'This authorization link expired (10 minutes): start again.'
+          : 'This authorization did not start here (its state is not ours): start again.',
+      );
+    }
+    const nonce = cookieOf(request, NONCE_COOKIE);
+    if (nonce === undefined || !sameText(nonce, read.state.nonce)) {
+      return refuse(
+        reply,
+        'This authorization was started in another browser: start again from this one.',
+      );
+    }
+    const { storeId } = read.state;
+    const store = await loadStore({ eventStore }, storeId);
+    if (store === null) return refuse(reply, `There is no store ${storeId}.`, 404);
+
+    let grant;
+    let shops;
+    try {
+      grant = await configured.authApi.exchangeAuthCode(code);
+      shops = await createTikTokShopClient({
+        ...configured.openApi,
+        accessToken: grant.accessToken,
+      }).getAuthorizedShops();
+    } catch (error) {
+      if (!(error instanceof TikTokApiError)) throw error;
+      // TikTok's message, never the URL: the token request's query holds the app secret.
+      log.warn(
+        { storeId, code: error.code, tikTokCode: error.tikTokCode },
+        'TikTok Shop authorization failed',
+      );
+      return error.retryable
+        ? refuse(reply, 'TikTok Shop could not be reached: try again in a moment.', 502)
+        : refuse(reply, `TikTok Shop refused the authorization: ${error.message}`);
+    }
+    const shop = shops.find((candidate) => candidate.id === store.tiktokShopId);
+    if (shop === undefined) {
+      return refuse(reply, `This TikTok account did not authorize shop ${store.tiktokShopId}.`);
+    }
+
+    // The tokens first: an event that says "authorized" is then always backed by them.
+    await vault.put(
+      storeId,
+      'tiktok',
+      credentialOf(grant, { tiktokShopId: shop.id, shopCipher: shop.cipher }),
+      { expiresAt: grant.accessTokenExpiresAt },
+    );
+    try {
+      await recordTikTokAuthorization(
+        {
+          eventStore,
+          now: () => new Date(now()),
+          metadata: {
+            correlationId: `authorize:${storeId}:${nonce}`,
+            actor: TIKTOK_AUTHORIZATION_ACTOR,
+          },
+        },
+        {
+          storeId,
+          tiktokShopId: shop.id,
+          shopName: printable(shop.name),
+          region: printable(shop.region),
+          grantedScopes: grant.grantedScopes.map(printable).filter((scope) => scope !== ''),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await vault.remove(storeId, 'tiktok');
+      return refuse(reply, `TikTok Shop's answer could not be recorded: ${error.message}`);
+    }
+    metrics.authorization('authorized');
+    log.info(
+      { storeId, tiktokShopId: shop.id, scopes: grant.grantedScopes.length },
+      'a store authorized the app on TikTok Shop',
+    );
+    reply.header(
+      'set-cookie',
+      `${NONCE_COOKIE}=; HttpOnly; SameSite=Lax; Path=${AUTHORIZE_PATH}; Max-Age=0`,
+    );
+    return page(
+      reply,
+      200,
+      'TikTok Shop is connected',
+      `${store.name} (TikTok shop ${shop.id}) authorized fbt-sync. You can close this page, or go to /admin.`,
+    );
+  });
+}

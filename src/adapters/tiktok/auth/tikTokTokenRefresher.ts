@@ -1,0 +1,118 @@
+import type { Logger } from 'pino';
+import type { CredentialVault } from '../../../credentials/credentialVault';
+import { type ConnectionRefusals, noRefusalReporter } from '../../../db/connectionRefusals';
+import { electLeader, type LeaderElection } from '../../../db/leaderElection';
+import { DEFAULT_REFRESH_AHEAD_MS, type TikTokTokenKeeper } from './tikTokTokenKeeper';
+
+export interface TikTokTokenRefresherOptions {
+  url: string;
+  vault: CredentialVault;
+  keeper: TikTokTokenKeeper;
+  log: Logger;
+  /** From one round over the expiring tokens to the next (a minute). */
+  intervalMs?: number;
+  /** Tokens expiring within this are refreshed (the keeper's own window). */
+  windowMs?: number;
+  leaderRetryMs?: number;
+  refusals?: ConnectionRefusals;
+  now?: () => number;
+}
+
+export interface TikTokTokenRefresher {
+  start(): void;
+  readonly isLeading: boolean;
+  /** Rounds finished since start. */
+  readonly rounds: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Refreshes stores' TikTok Shop tokens before they expire, so that a webhook
+ * or a reconciliation rarely waits for a refresh. One process at a time
+ * (leader election, like the reconcile schedule); a request that finds its
+ * token due refreshes it too, and the keeper's compare-and-set keeps one of
+ * two refreshes that race.
+ */
+export function createTikTokTokenRefresher({
+  url,
+  vault,
+  keeper,
+  log,
+  intervalMs = 60_000,
+  windowMs = DEFAULT_REFRESH_AHEAD_MS,
+  leaderRetryMs,
+  refusals = noRefusalReporter,
+  now = () => Date.now(),
+}: TikTokTokenRefresherOptions): TikTokTokenRefresher {
+  let election: LeaderElection | undefined;
+  let leading = false;
+  let rounds = 0;
+
+  const pause = (ms: number, lost: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      if (lost.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        lost.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      lost.addEventListener('abort', done, { once: true });
+    });
+
+  async function round(lost: AbortSignal): Promise<void> {
+    let due;
+    try {
+      due = await vault.expiringBefore('tiktok', new Date(now() + windowMs));
+    } catch (error) {
+      if (!refusals.refused(error))
+        log.warn({ err: error }, 'cannot list the TikTok Shop tokens due');
+      return;
+    }
+    for (const { storeId } of due) {
+      if (lost.aborted) return;
+      try {
+        const outcome = await keeper.refreshIfDue(storeId);
+        if (outcome === 'failed')
+          log.warn({ storeId }, 'refreshing a TikTok Shop token failed; trying again next round');
+      } catch (error) {
+        if (!refusals.refused(error))
+          log.warn({ err: error, storeId }, 'refreshing a TikTok Shop token failed');
+      }
+    }
+  }
+
+  return {
+    start() {
+      election ??= electLeader({
+        url,
+        name: 'tiktok-token-refresh',
+        retryMs: leaderRetryMs,
+        async lead(lost) {
+          leading = true;
+          try {
+            while (!lost.aborted) {
+              await round(lost);
+              if (!lost.aborted) rounds += 1;
+              await pause(intervalMs, lost);
+            }
+          } finally {
+            leading = false;
+          }
+        },
+        onError: (error) => {
+          if (!refusals.refused(error)) log.warn({ err: error }, 'token refresh leader election');
+        },
+      });
+    },
+    get isLeading() {
+      return leading;
+    },
+    get rounds() {
+      return rounds;
+    },
+    async stop() {
+      await election?.stop();
+    },
+  };
+}
