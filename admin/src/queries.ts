@@ -57,6 +57,7 @@ export const STORE_SETTINGS = `query StoreSettings($storeId: ID!) {
     id name platform plan shopDomain version availableFbtSyncModes
     fbtSyncRules { mode orderTag updatedAt updatedBy }
     shopifyConnection { state scopes installedAt uninstalledAt installPath }
+    tiktokAuthorization { state grantedScopes authorizedAt deauthorizedAt authorizeUrl }
   }
 }`;
 

@@ -330,6 +330,11 @@ describe('the admin app at /admin', () => {
     ).toBe(
       `/auth/shopify?shop=acme-outfitters.myshopify.com&store=${encodeURIComponent(shop.storeId)}`,
     );
+    const authorization = page.getByTestId('tiktok-authorization');
+    expect(await authorization.textContent()).toMatch(/^Not authorized/);
+    expect(
+      await authorization.getByRole('link', { name: 'Authorize the app' }).getAttribute('href'),
+    ).toBe(`/auth/tiktok-shop?store=${encodeURIComponent(shop.storeId)}`);
     await page.getByLabel('Tag on FBT orders (Shopify only)').fill('fbt,tiktok');
     await page.getByRole('button', { name: 'Save rules' }).click();
     const tagError = page.locator('#orderTag-errors');

@@ -26,6 +26,46 @@ interface StoreSettings {
     uninstalledAt: string | null;
     installPath: string;
   } | null;
+  tiktokAuthorization: {
+    state: 'AUTHORIZED' | 'DEAUTHORIZED' | 'NOT_AUTHORIZED';
+    grantedScopes: string[];
+    authorizedAt: string | null;
+    deauthorizedAt: string | null;
+    authorizeUrl: string;
+  } | null;
+}
+
+/** The seller's authorization of the app on TikTok Shop, with the link that (re)authorizes it. */
+function TikTokAuthorizationFacts({ store }: { store: StoreSettings }) {
+  const authorization = store.tiktokAuthorization;
+  if (authorization === null) return null;
+  const link = (label: string) => <a href={authorization.authorizeUrl}>{label}</a>;
+  return (
+    <>
+      <dt>TikTok Shop</dt>
+      <dd data-testid="tiktok-authorization">
+        {authorization.state === 'AUTHORIZED' && (
+          <>
+            Authorized {authorization.authorizedAt ? formatTime(authorization.authorizedAt) : ''} ·{' '}
+            {link('Authorize again')}
+          </>
+        )}
+        {authorization.state === 'DEAUTHORIZED' && (
+          <>
+            <strong>Revoked</strong>
+            {authorization.deauthorizedAt ? ` ${formatTime(authorization.deauthorizedAt)}` : ''}:
+            nothing is fetched from TikTok Shop for this store. {link('Authorize the app')}
+          </>
+        )}
+        {authorization.state === 'NOT_AUTHORIZED' && (
+          <>
+            Not authorized: calls use the service&apos;s one-store token if it has one.{' '}
+            {link('Authorize the app')}
+          </>
+        )}
+      </dd>
+    </>
+  );
 }
 
 /** The Shopify app's installation, said plainly, with the link that (re)installs it. */
@@ -171,6 +211,7 @@ export function SettingsPage({ storeId }: { storeId: string }) {
           {store.shopDomain ? ` (${store.shopDomain})` : ''}
         </dd>
         <ShopifyConnectionFacts store={store} />
+        <TikTokAuthorizationFacts store={store} />
         <dt>Plan</dt>
         <dd>{store.plan}</dd>
         <dt>Last change</dt>
