@@ -496,6 +496,20 @@ describe('refreshing tokens before they expire', () => {
 });
 
 describe('the seller revoking the app', () => {
+  it('ignores a revocation TikTok sent before the store last authorized (a late redelivery)', async () => {
+    const before = await written();
+    const stale = await postWebhook({
+      type: 6,
+      shop_id: SHOP_B,
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+      data: { message: `Shop_id ${SHOP_B} is deauthorized from your APP by merchant.` },
+    });
+    expect(stale).toEqual({ status: 200, body: { status: 'ignored' } });
+    expect(await written()).toEqual(before);
+    expect(await credentialOf(storeB)).toBeDefined();
+    expect((await authorizationOf(storeB)).authorization.state).toBe('AUTHORIZED');
+  });
+
   it('removes the tokens, shows DEAUTHORIZED, records it once; later calls fail NOT_AUTHORIZED and are retried, not lost', async () => {
     const deauthorization = {
       type: 6,

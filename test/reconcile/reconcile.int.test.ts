@@ -426,7 +426,7 @@ describe('the schedule', () => {
       createReconcileSchedule({
         ...dependencies(),
         // Every store on the one global token, as a one-store set-up has it.
-        clients: { forStore: () => client, covers: () => Promise.resolve(true) },
+        clients: { forStore: () => client },
         withGlobalToken: true,
         intervalMs: 60_000,
         leaderRetryMs: 50,

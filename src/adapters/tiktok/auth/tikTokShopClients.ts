@@ -20,8 +20,6 @@ export interface TikTokShopClients {
    * fails with NOT_AUTHORIZED (retryable).
    */
   forStore(storeId: string): TikTokShopClient;
-  /** Whether calls for the store can go out now: its own tokens, or the global token covering it. */
-  covers(storeId: string): Promise<boolean>;
 }
 
 export interface TikTokShopClientsOptions extends Pick<
@@ -70,9 +68,6 @@ export function createTikTokShopClients(options: TikTokShopClientsOptions): TikT
         searchReturns: async (input) => (await resolve(storeId)).searchReturns(input),
         searchReturnsUpdated: async (input) => (await resolve(storeId)).searchReturnsUpdated(input),
       };
-    },
-    async covers(storeId) {
-      return (await clientOf(storeId).catch(() => undefined)) !== undefined;
     },
   };
 }
