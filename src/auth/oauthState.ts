@@ -23,6 +23,12 @@ export function newNonce(): string {
   return randomBytes(16).toString('base64url');
 }
 
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
 function signature(key: Buffer, payload: string): string {
   return createHmac('sha256', key).update(payload).digest('base64url');
 }
@@ -52,9 +58,7 @@ export function verifyState(
   if (payload === undefined || signed === undefined || rest.length > 0) {
     return { ok: false, problem: 'the state is not one fbt-sync made' };
   }
-  const expected = Buffer.from(signature(key, payload));
-  const given = Buffer.from(signed);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+  if (!sameText(signature(key, payload), signed)) {
     return { ok: false, problem: 'the state is not one fbt-sync made' };
   }
   let fields: unknown;
@@ -82,13 +86,22 @@ export function verifyState(
   if (state.expiresAt <= now) {
     return { ok: false, problem: 'the authorization took too long; start it again' };
   }
-  if (nonceCookie === undefined || nonceCookie !== state.nonce) {
+  if (nonceCookie === undefined || !sameText(nonceCookie, state.nonce)) {
     return {
       ok: false,
       problem: 'the authorization was started in another browser (its cookie is missing)',
     };
   }
   return { ok: true, state };
+}
+
+/** The Set-Cookie that keeps a state's nonce in the browser that started, for the routes under `path`. */
+export function nonceCookie(
+  name: string,
+  nonce: string,
+  { path, secure }: { path: string; secure: boolean },
+): string {
+  return `${name}=${nonce}; Path=${path}; Max-Age=${STATE_LIFETIME_MS / 1000}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
 /** The value of one cookie in a Cookie header. */

@@ -3,10 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pino from 'pino';
-import {
-  authorizationStateKey,
-  signAuthorizationState,
-} from '../../src/adapters/tiktok/auth/authorizationState';
+import { signState, stateKey } from '../../src/auth/oauthState';
 import { installTikTokAuthorization } from '../../src/adapters/tiktok/auth/installTikTokAuthorization';
 import {
   createTikTokShopAccess,
@@ -264,7 +261,7 @@ describe('a store authorizing the app', () => {
     expect(location.searchParams.get('service_id')).toBe('7001');
     const response = await fetch(`${url}/auth/tiktok-shop?store=${storeA}`, { redirect: 'manual' });
     expect(response.headers.get('set-cookie')).toMatch(
-      /^fbt_tiktok_auth_nonce=[\w-]+; HttpOnly; SameSite=Lax; Path=\/auth\/tiktok-shop; Max-Age=600$/,
+      /^fbt_tiktok_auth_nonce=[\w-]+; Path=\/auth\/tiktok-shop; Max-Age=600; HttpOnly; SameSite=Lax$/,
     );
     const unknown = await fetch(`${url}/auth/tiktok-shop?store=no-such-store`, {
       redirect: 'manual',
@@ -563,7 +560,7 @@ describe('a callback that is not right', () => {
     const before = await written();
     const code = () => auth.issueAuthCode({ shops: [shop(SHOP_B, 'B')], grantedScopes: SCOPES });
     const { state, cookie } = await start(storeB);
-    const key = authorizationStateKey(AUTH_SECRET);
+    const key = stateKey(AUTH_SECRET, 'tiktok-shop');
     const nonce = cookie.split('=')[1]!;
     const cases: Array<[string, Record<string, string>, string | undefined]> = [
       ['no state', { code: code() }, cookie],
@@ -572,10 +569,12 @@ describe('a callback that is not right', () => {
         'a forged state',
         {
           code: code(),
-          state: signAuthorizationState(
-            { storeId: storeB, nonce, expiresAt: Date.now() + 60_000 },
-            authorizationStateKey('another-secret-0123456789abcdefghijkl'),
-          ),
+          state: signState(stateKey('another-secret-0123456789abcdefghijkl', 'tiktok-shop'), {
+            storeId: storeB,
+            target: 'tiktok-shop',
+            nonce,
+            expiresAt: Date.now() + 60_000,
+          }),
         },
         cookie,
       ],
@@ -583,7 +582,12 @@ describe('a callback that is not right', () => {
         'an expired state',
         {
           code: code(),
-          state: signAuthorizationState({ storeId: storeB, nonce, expiresAt: Date.now() - 1 }, key),
+          state: signState(key, {
+            storeId: storeB,
+            target: 'tiktok-shop',
+            nonce,
+            expiresAt: Date.now() - 1,
+          }),
         },
         cookie,
       ],

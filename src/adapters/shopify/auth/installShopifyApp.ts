@@ -4,6 +4,7 @@ import { resolveAuthSecret } from '../../../auth/authSecret';
 import {
   cookieValue,
   newNonce,
+  nonceCookie,
   signState,
   STATE_LIFETIME_MS,
   stateKey,
@@ -12,6 +13,7 @@ import {
 import type { CommandContext } from '../../../commands/commandContext';
 import { recordShopifyInstall } from '../../../commands/storeCommands';
 import { DomainError } from '../../../domain/domainError';
+import { htmlPage } from '../../../http/htmlPage';
 import type { ServiceParts } from '../../../main';
 import { shopifyCredentialsFromConfig } from './shopifyAccessTokensFromConfig';
 import { shopDomainFrom, verifyQueryHmac } from './shopifyHmac';
@@ -25,18 +27,6 @@ const NONCE_COOKIE = 'fbt_shopify_oauth';
 
 /** Who the install's events say acted. */
 export const SHOPIFY_OAUTH_ACTOR = 'shopify-oauth';
-
-function page(reply: FastifyReply, status: number, title: string, text: string) {
-  const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)} · fbt-sync</title></head>` +
-        `<body><main><h1>${escape(title)}</h1><p>${escape(text)}</p></main></body></html>`,
-    );
-}
 
 function queryOf(request: FastifyRequest): URLSearchParams {
   const at = request.url.indexOf('?');
@@ -78,7 +68,7 @@ export function installShopifyApp(parts: ServiceParts): void {
   registerShopifyWebhookRoute(parts, credentials?.tokens ?? null);
 
   const notConfigured = (reply: FastifyReply) =>
-    page(
+    htmlPage(
       reply,
       503,
       'Shopify app not configured',
@@ -90,7 +80,7 @@ export function installShopifyApp(parts: ServiceParts): void {
     const query = queryOf(request);
     const shop = shopDomainFrom(query.get('shop'));
     if (shop === null) {
-      return page(
+      return htmlPage(
         reply,
         400,
         'Not a Shopify shop',
@@ -100,13 +90,13 @@ export function installShopifyApp(parts: ServiceParts): void {
     // Opened from Shopify (the app's URL, the App Store): Shopify signed it.
     if (query.has('hmac') && !verifyQueryHmac(query, shopifyApp.apiSecret)) {
       log.warn({ shop }, 'refused an install request with a wrong HMAC');
-      return page(reply, 401, 'Not signed by Shopify', 'The request’s hmac does not match.');
+      return htmlPage(reply, 401, 'Not signed by Shopify', 'The request’s hmac does not match.');
     }
     const stores = await storesOnShop(database.db, shop);
     const wanted = query.get('store');
     const chosen = wanted === null ? stores : stores.filter((store) => store.id === wanted);
     if (chosen.length === 0) {
-      return page(
+      return htmlPage(
         reply,
         404,
         'No such store',
@@ -114,7 +104,7 @@ export function installShopifyApp(parts: ServiceParts): void {
       );
     }
     if (chosen.length > 1) {
-      return page(
+      return htmlPage(
         reply,
         400,
         'Several stores on this shop',
@@ -137,7 +127,7 @@ export function installShopifyApp(parts: ServiceParts): void {
       .code(302)
       .header(
         'set-cookie',
-        `${NONCE_COOKIE}=${nonce}; Path=${SHOPIFY_INSTALL_PATH}; Max-Age=${STATE_LIFETIME_MS / 1000}; HttpOnly; SameSite=Lax${secureCookie() ? '; Secure' : ''}`,
+        nonceCookie(NONCE_COOKIE, nonce, { path: SHOPIFY_INSTALL_PATH, secure: secureCookie() }),
       )
       .header('cache-control', 'no-store')
       .header('location', authorize.toString())
@@ -150,11 +140,11 @@ export function installShopifyApp(parts: ServiceParts): void {
     const query = queryOf(request);
     if (!verifyQueryHmac(query, shopifyApp.apiSecret)) {
       log.warn({ shop: query.get('shop') }, 'refused an install callback with a wrong HMAC');
-      return page(reply, 401, 'Not signed by Shopify', 'The callback’s hmac does not match.');
+      return htmlPage(reply, 401, 'Not signed by Shopify', 'The callback’s hmac does not match.');
     }
     const shop = shopDomainFrom(query.get('shop'));
     if (shop === null) {
-      return page(
+      return htmlPage(
         reply,
         400,
         'Not a Shopify shop',
@@ -169,14 +159,14 @@ export function installShopifyApp(parts: ServiceParts): void {
     );
     if (!checked.ok) {
       log.warn({ shop, problem: checked.problem }, 'refused an install callback');
-      return page(reply, 400, 'Install not recognised', `${checked.problem}.`);
+      return htmlPage(reply, 400, 'Install not recognised', `${checked.problem}.`);
     }
     if (checked.state.target !== shop) {
       log.warn(
         { shop, expected: checked.state.target },
         'refused an install callback for another shop',
       );
-      return page(
+      return htmlPage(
         reply,
         400,
         'Wrong shop',
@@ -186,11 +176,11 @@ export function installShopifyApp(parts: ServiceParts): void {
     const { storeId } = checked.state;
     const store = (await storesOnShop(database.db, shop)).find((row) => row.id === storeId);
     if (store === undefined) {
-      return page(reply, 400, 'Wrong shop', `Store ${storeId} is not on ${shop}.`);
+      return htmlPage(reply, 400, 'Wrong shop', `Store ${storeId} is not on ${shop}.`);
     }
     const code = query.get('code');
     if (code === null || code === '' || code.length > 500) {
-      return page(reply, 400, 'No authorization code', 'The callback carries no code.');
+      return htmlPage(reply, 400, 'No authorization code', 'The callback carries no code.');
     }
 
     let granted;
@@ -202,7 +192,7 @@ export function installShopifyApp(parts: ServiceParts): void {
         { shop, storeId, reason: error.message },
         'Shopify did not exchange the install code',
       );
-      return page(reply, 502, 'Shopify refused the install', error.message);
+      return htmlPage(reply, 502, 'Shopify refused the install', error.message);
     }
     const missing = config.shopifyScopes.filter((scope) => !granted.scopes.includes(scope));
     if (missing.length > 0) {
@@ -222,10 +212,10 @@ export function installShopifyApp(parts: ServiceParts): void {
       await recordShopifyInstall(context, { storeId, shopDomain: shop, scopes: granted.scopes });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return page(reply, 400, 'Install not recorded', error.message);
+      return htmlPage(reply, 400, 'Install not recorded', error.message);
     }
     log.info({ shop, storeId, scopes: granted.scopes }, 'Shopify app installed');
-    return page(
+    return htmlPage(
       reply,
       200,
       'Shopify app installed',

@@ -1,7 +1,7 @@
 import { resolveAuthSecret } from '../../../auth/authSecret';
 import { publicUrlOf } from '../../../config';
 import type { ServiceParts } from '../../../main';
-import { authorizationStateKey } from './authorizationState';
+import { stateKey } from '../../../auth/oauthState';
 import { registerTikTokAuthorizationRoutes } from './tikTokAuthorizationRoutes';
 import { tikTokShopAccessOf } from './tikTokShopAccess';
 import { createTikTokTokenRefresher, type TikTokTokenRefresher } from './tikTokTokenRefresher';
@@ -48,7 +48,7 @@ export function installTikTokAuthorization(
   }
   registerTikTokAuthorizationRoutes(app, {
     configured: ready,
-    stateKey: authorizationStateKey(resolveAuthSecret(config)),
+    stateKey: stateKey(resolveAuthSecret(config), 'tiktok-shop'),
     secureCookie: publicUrlOf(config).startsWith('https:'),
     eventStore,
     vault: access.vault,

@@ -1,22 +1,27 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import {
+  cookieValue,
+  newNonce,
+  nonceCookie,
+  signState,
+  STATE_LIFETIME_MS,
+  verifyState,
+} from '../../../auth/oauthState';
+import { htmlPage } from '../../../http/htmlPage';
 import { loadStore, recordTikTokAuthorization } from '../../../commands/storeCommands';
 import type { CredentialVault } from '../../../credentials/credentialVault';
 import { DomainError } from '../../../domain/domainError';
 import type { EventStore } from '../../../eventstore/createEventStore';
 import { createTikTokShopClient, type TikTokShopClientOptions } from '../createTikTokShopClient';
 import { TikTokApiError } from '../TikTokApiError';
-import {
-  AUTHORIZATION_STATE_TTL_MS,
-  readAuthorizationState,
-  signAuthorizationState,
-} from './authorizationState';
 import type { TikTokAuthApi } from './tikTokAuthApi';
 import type { TikTokAuthMetrics } from './tikTokAuthMetrics';
 import { credentialOf } from './tikTokShopCredential';
 
 export const AUTHORIZE_PATH = '/auth/tiktok-shop';
+/** What a TikTok Shop state is for (a Shopify install's names its shop). */
+const TIKTOK_STATE_TARGET = 'tiktok-shop';
 export const CALLBACK_PATH = '/auth/tiktok-shop/callback';
 const NONCE_COOKIE = 'fbt_tiktok_auth_nonce';
 
@@ -49,33 +54,6 @@ const printable = (text: string) =>
     .trim()
     .slice(0, 200);
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function page(reply: FastifyReply, status: number, title: string, text: string) {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-        `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>\n`,
-    );
-}
-
-function cookieOf(request: FastifyRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
-}
-
-const sameText = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 const oneQueryValue = (request: FastifyRequest, name: string): string | undefined => {
   const value = (request.query as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -96,7 +74,7 @@ export function registerTikTokAuthorizationRoutes(
 ): void {
   const { configured, stateKey, eventStore, vault, metrics, log, now = () => Date.now() } = options;
   const notConfigured = (reply: FastifyReply) =>
-    page(
+    htmlPage(
       reply,
       503,
       'TikTok Shop authorization is not configured',
@@ -105,14 +83,14 @@ export function registerTikTokAuthorizationRoutes(
   const refuse = (reply: FastifyReply, reason: string, status = 400) => {
     metrics.authorization('refused');
     log.warn({ reason }, 'refused a TikTok Shop authorization callback');
-    return page(reply, status, 'TikTok Shop was not connected', reason);
+    return htmlPage(reply, status, 'TikTok Shop was not connected', reason);
   };
 
   app.get(AUTHORIZE_PATH, async (request, reply) => {
     if (configured === null) return notConfigured(reply);
     const storeId = oneQueryValue(request, 'store');
     if (storeId === undefined) {
-      return page(
+      return htmlPage(
         reply,
         400,
         'Which store?',
@@ -120,23 +98,22 @@ export function registerTikTokAuthorizationRoutes(
       );
     }
     const store = await loadStore({ eventStore }, storeId);
-    if (store === null) return page(reply, 404, 'No such store', `There is no store ${storeId}.`);
-    const nonce = randomBytes(18).toString('base64url');
-    const state = signAuthorizationState(
-      { storeId, nonce, expiresAt: now() + AUTHORIZATION_STATE_TTL_MS },
-      stateKey,
-    );
+    if (store === null)
+      return htmlPage(reply, 404, 'No such store', `There is no store ${storeId}.`);
+    const nonce = newNonce();
+    const state = signState(stateKey, {
+      storeId,
+      target: TIKTOK_STATE_TARGET,
+      nonce,
+      expiresAt: now() + STATE_LIFETIME_MS,
+    });
     const target = new URL(configured.authorizeUrl);
     target.searchParams.set('service_id', configured.serviceId);
     target.searchParams.set('state', state);
-    const cookie = [
-      `${NONCE_COOKIE}=${nonce}`,
-      'HttpOnly',
-      'SameSite=Lax',
-      `Path=${AUTHORIZE_PATH}`,
-      `Max-Age=${AUTHORIZATION_STATE_TTL_MS / 1000}`,
-      ...(options.secureCookie ? ['Secure'] : []),
-    ].join('; ');
+    const cookie = nonceCookie(NONCE_COOKIE, nonce, {
+      path: AUTHORIZE_PATH,
+      secure: options.secureCookie,
+    });
     return reply
       .code(302)
       .header('set-cookie', cookie)
@@ -154,20 +131,16 @@ export function registerTikTokAuthorizationRoutes(
         'TikTok Shop sent no authorization code and state: the seller may have declined.',
       );
     }
-    const read = readAuthorizationState(stateText, stateKey, now());
-    if (!read.ok) {
+    const read = verifyState(
+      stateKey,
+      stateText,
+      cookieValue(request.headers.cookie, NONCE_COOKIE),
+      now(),
+    );
+    if (!read.ok || read.state.target !== TIKTOK_STATE_TARGET) {
       return refuse(
         reply,
-        read.reason === 'expired'
-          ? 'This authorization link expired (10 minutes): start again.'
-          : 'This authorization did not start here (its state is not ours): start again.',
-      );
-    }
-    const nonce = cookieOf(request, NONCE_COOKIE);
-    if (nonce === undefined || !sameText(nonce, read.state.nonce)) {
-      return refuse(
-        reply,
-        'This authorization was started in another browser: start again from this one.',
+        `${read.ok ? 'the state is not one fbt-sync made' : read.problem}: start again.`,
       );
     }
     const { storeId } = read.state;
@@ -211,7 +184,7 @@ export function registerTikTokAuthorizationRoutes(
           eventStore,
           now: () => new Date(now()),
           metadata: {
-            correlationId: `authorize:${storeId}:${nonce}`,
+            correlationId: `authorize:${storeId}:${read.state.nonce}`,
             actor: TIKTOK_AUTHORIZATION_ACTOR,
           },
         },
@@ -237,7 +210,7 @@ export function registerTikTokAuthorizationRoutes(
       'set-cookie',
       `${NONCE_COOKIE}=; HttpOnly; SameSite=Lax; Path=${AUTHORIZE_PATH}; Max-Age=0`,
     );
-    return page(
+    return htmlPage(
       reply,
       200,
       'TikTok Shop is connected',
