@@ -93,9 +93,20 @@ const TOO_MANY_REQUESTS = 36009002;
 const INTERNAL_ERROR = 36009003;
 const ACCESS_TOKEN_INVALID = 36004004;
 
-function classifyTikTokCode(tikTokCode: number): TikTokApiErrorCode {
+/**
+ * 36009004 is TikTok's catch-all for a request it will not take (its
+ * common-errors page indexes it by message: a missing signature, a stale
+ * timestamp, an unexpected shop_cipher, a bad access token...). It is not a
+ * rate limit: it stays a permanent refusal, except when its message says the
+ * access token is bad, which is an authorization failure like 105xxx.
+ */
+const INVALID_REQUEST = 36009004;
+const ACCESS_TOKEN_MESSAGE = /\b(x-tts-access-token|access_token|access token)\b/i;
+
+function classifyTikTokCode(tikTokCode: number, message: string): TikTokApiErrorCode {
   if (tikTokCode === TOO_MANY_REQUESTS) return 'RATE_LIMITED';
   if (tikTokCode === INTERNAL_ERROR) return 'SERVER_ERROR';
+  if (tikTokCode === INVALID_REQUEST && ACCESS_TOKEN_MESSAGE.test(message)) return 'AUTH_FAILED';
   // 105xxx: access token and scope; 106xxx: app key and signature.
   if ((tikTokCode >= 105000 && tikTokCode < 107000) || tikTokCode === ACCESS_TOKEN_INVALID) {
     return 'AUTH_FAILED';
@@ -233,7 +244,7 @@ export function createTikTokShopClient({
     }
     if (tikTokCode !== 0) {
       throw new TikTokApiError(
-        classifyTikTokCode(tikTokCode),
+        classifyTikTokCode(tikTokCode, message),
         `TikTok Shop refused ${path} with code ${tikTokCode}${said}`,
         details,
       );

@@ -41,7 +41,13 @@ export interface TikTokShopOrder {
   updatedAt: string;
   /** Every unit, in TikTok's order. */
   units: TikTokShopOrderUnit[];
-  /** cancel_reason, when TikTok cancelled the order or some of its units. */
+  /**
+   * cancel_reason, when TikTok cancelled the order or some of its units.
+   * cancel_reason and cancellation_initiator sit on the order, beside
+   * line_items[].display_status, in public copies of the 202309 order
+   * list's response sample (e.g. "cancellation_initiator": "SELLER",
+   * "cancel_reason": "Pricing error").
+   */
   cancelReason: string | null;
   /** cancellation_initiator (BUYER, SELLER, SYSTEM, ...), as TikTok sent it. */
   cancellationInitiator: string | null;

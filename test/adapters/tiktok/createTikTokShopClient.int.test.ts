@@ -359,6 +359,33 @@ describe('error mapping', () => {
     });
   });
 
+  it('reads the catch-all 36009004 by its message: a bad access token is AUTH_FAILED, anything else a permanent refusal, never a rate limit', async () => {
+    fake.inject({
+      kind: 'apiError',
+      code: 36009004,
+      message: 'Invalid credentials. The `x-tts-access-token` header is invalid.',
+      times: 1,
+    });
+    fake.inject({
+      kind: 'apiError',
+      code: 36009004,
+      message:
+        'Unexpected identifier. The `shop_cipher` query parameter is not required for this request.',
+      times: 1,
+    });
+    const tiktok = client();
+    expect(await failure(tiktok.getOrderDetail({ orderId, shopCipher }))).toMatchObject({
+      code: 'AUTH_FAILED',
+      retryable: false,
+      tikTokCode: 36009004,
+    });
+    expect(await failure(tiktok.getOrderDetail({ orderId, shopCipher }))).toMatchObject({
+      code: 'API_ERROR',
+      retryable: false,
+      tikTokCode: 36009004,
+    });
+  });
+
   it('makes a non-zero code not retryable, keeping TikTok code and message', async () => {
     fake.inject({
       kind: 'apiError',
