@@ -1,14 +1,12 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import { createDomainEventStore } from './commands/domainEventStore';
 import type { Config } from './config';
 import { createLogger } from './logger';
 import { isMigrated, migrateToLatest } from './db/migrate';
-import { openDatabase, type OpenedDatabase } from './db/openDatabase';
+import { openDatabase } from './db/openDatabase';
 import { isTooManyConnections, tooManyConnectionsError } from './db/tooManyConnections';
-import type { EventStore } from './eventstore/createEventStore';
-import { createWakeups, type Wakeups } from './eventstore/wakeups';
+import { createWakeups } from './eventstore/wakeups';
 import { registerAdminApp } from './http/adminApp';
 import { registerHealthRoutes } from './http/healthRoutes';
 import { collectProcessMetrics, createMetricsRegistry, registerMetricsRoute } from './http/metrics';
@@ -20,23 +18,10 @@ import { installShopifyApp } from './adapters/shopify/auth/installShopifyApp';
 import { installTikTokAuthorization } from './adapters/tiktok/auth/installTikTokAuthorization';
 import { installSync } from './sync/installSync';
 import { serveConnectionBudget } from './serveConnectionBudget';
+import type { ServiceParts } from './serviceParts';
 
 /** Request bodies above this are refused with 413 (GraphQL and webhooks alike). */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** What the parts of the service are built from. */
-export interface ServiceParts {
-  config: Config;
-  log: Logger;
-  database: OpenedDatabase;
-  wakeups: Wakeups;
-  eventStore: EventStore;
-  registry: Registry;
-  /** The HTTP server, before it listens: parts add their routes. */
-  app: FastifyInstance;
-  /** Runs at shutdown, after the HTTP server closed, in reverse order of registration. */
-  onStop(stop: () => Promise<void>): void;
-}
 
 export interface Service {
   /** http://host:port */

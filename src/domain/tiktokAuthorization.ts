@@ -1,5 +1,4 @@
 import { DomainError, Problems } from './domainError';
-import type { Store } from './storeDecider';
 
 /*
  * A store's authorization of the app on TikTok Shop. The events say what
@@ -79,13 +78,24 @@ export interface RecordTikTokDeauthorization {
 
 export type TikTokAuthorizationCommand = RecordTikTokAuthorization | RecordTikTokDeauthorization;
 
+/**
+ * What these decisions need of the store: a Store fits. Named here, not
+ * imported from storeDecider, which imports this file.
+ */
+export interface TikTokAuthorizationStore {
+  storeId: string;
+  tiktokShopId: string;
+  tiktokAuthorization: TikTokAuthorization | null;
+  updatedAt: string;
+}
+
 export const MAX_GRANTED_SCOPES = 500;
 const MAX_SCOPE_LENGTH = 200;
 const MAX_SHOP_TEXT_LENGTH = 200;
 export const MAX_DEAUTHORIZATION_REASON_LENGTH = 500;
 const printable = (text: string) => !/[\p{Cc}\p{Cs}]/u.test(text);
 
-function checkShop(tiktokShopId: string, store: Store): void {
+function checkShop(tiktokShopId: string, store: TikTokAuthorizationStore): void {
   if (tiktokShopId !== store.tiktokShopId) {
     throw DomainError.of(
       'INVALID_INPUT',
@@ -141,7 +151,7 @@ const sameScopes = (a: readonly string[], b: readonly string[]) =>
  */
 export function decideTikTokAuthorization(
   { data }: RecordTikTokAuthorization,
-  store: Store,
+  store: TikTokAuthorizationStore,
 ): TikTokShopAuthorized[] {
   checkShop(data.tiktokShopId, store);
   const problems = new Problems();
@@ -177,7 +187,7 @@ export function decideTikTokAuthorization(
  */
 export function decideTikTokDeauthorization(
   { data }: RecordTikTokDeauthorization,
-  store: Store,
+  store: TikTokAuthorizationStore,
 ): TikTokShopDeauthorized[] {
   checkShop(data.tiktokShopId, store);
   const reason = data.reason.trim();
@@ -213,7 +223,10 @@ export function decideTikTokDeauthorization(
 }
 
 /** The store after one of these events. */
-export function evolveTikTokAuthorization(store: Store, event: TikTokAuthorizationEvent): Store {
+export function evolveTikTokAuthorization<S extends TikTokAuthorizationStore>(
+  store: S,
+  event: TikTokAuthorizationEvent,
+): S {
   switch (event.type) {
     case 'TikTokShopAuthorized':
       return {

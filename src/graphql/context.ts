@@ -1,21 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Viewer } from '../auth/viewer';
 import type { CommandContext } from '../commands/commandContext';
-import type { Database } from '../db/schema';
-import type { EventStore } from '../eventstore/createEventStore';
-import type { OrderChangeFeed } from './subscriptions/orderChangeFeed';
+import type { GraphqlServices } from './graphqlServices';
 import { createLoaders, type Loaders } from './loaders';
 import { type CacheTicket, markingLogReads } from './responseCache/responseCache';
-
-/** What the API reads from and writes to, shared by every request. */
-export interface GraphqlServices {
-  db: Kysely<Database>;
-  eventStore: EventStore;
-  now(): Date;
-  /** What feeds `orderChanged` (subscriptions over graphql-ws); absent where nothing subscribes. */
-  orderChanges?: OrderChangeFeed;
-}
 
 /** One request's context: who calls, and its own DataLoaders (so nothing is cached across requests). */
 export interface GraphqlContext {

@@ -14,7 +14,7 @@ import { readOrdersByIds } from '../projections/read/readOrdersByIds';
 import { readStoresByIds } from '../projections/read/readStoresByIds';
 import { readStoresFromStreams } from '../projections/read/readStoresFromStreams';
 import type { StoreRow } from '../projections/storeRow';
-import type { GraphqlServices } from './context';
+import type { GraphqlServices } from './graphqlServices';
 
 /** A key of a per-store read that also depends on the field's arguments. */
 interface PerStore<Args> {

@@ -1,4 +1,4 @@
-import type { ServiceParts } from '../main';
+import type { ServiceParts } from '../serviceParts';
 import { startProjectionRunners } from './runProjections';
 
 /** serve runs every projection on the live tables (each led by one process at a time). */

@@ -1,4 +1,4 @@
-import type { ServiceParts } from '../main';
+import type { ServiceParts } from '../serviceParts';
 import { platformFromConfig } from './platformFromConfig';
 import { startMirrorReactor } from './startMirrorReactor';
 import { type SyncReactorOptions, startSyncReactor } from './startSyncReactor';

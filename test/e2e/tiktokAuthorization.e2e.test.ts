@@ -26,7 +26,7 @@ import { loadConfig } from '../../src/config';
 import { createCredentialVault } from '../../src/credentials/credentialVault';
 import { installGraphql } from '../../src/graphql/installGraphql';
 import { registerMetricsRoute } from '../../src/http/metrics';
-import type { ServiceParts } from '../../src/main';
+import type { ServiceParts } from '../../src/serviceParts';
 import { installProjections } from '../../src/projections/installProjections';
 import { tempDataDir } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -4,7 +4,7 @@ import type { CommandContext } from '../../src/commands/commandContext';
 import { loadConfig } from '../../src/config';
 import type { DatabaseHandle } from '../../src/db/database';
 import { installGraphql } from '../../src/graphql/installGraphql';
-import { type ServiceParts } from '../../src/main';
+import type { ServiceParts } from '../../src/serviceParts';
 import { installProjections } from '../../src/projections/installProjections';
 import { caughtUp } from '../support/projectionSupport';
 import { tempDataDir } from '../support/cli';

@@ -4,7 +4,8 @@ import { createDomainEventStore } from '../../src/commands/domainEventStore';
 import type { Config } from '../../src/config';
 import { createWakeups } from '../../src/eventstore/wakeups';
 import { createMetricsRegistry } from '../../src/http/metrics';
-import { MAX_BODY_BYTES, type ServiceParts } from '../../src/main';
+import { MAX_BODY_BYTES } from '../../src/main';
+import type { ServiceParts } from '../../src/serviceParts';
 import { noRefusalReporter } from '../../src/db/connectionRefusals';
 import type { DatabaseHandle } from '../../src/db/database';
 

@@ -16,7 +16,7 @@ import type { OrderEvent } from '../../src/domain/orderEvents';
 import { evolveOrder, type OrderState } from '../../src/domain/orderState';
 import type { RecordedEvent } from '../../src/eventstore/types';
 import { registerMetricsRoute } from '../../src/http/metrics';
-import { type ServiceParts } from '../../src/main';
+import type { ServiceParts } from '../../src/serviceParts';
 import type { TestDatabase } from '../support/database';
 import { testServiceParts } from '../support/serviceParts';
 

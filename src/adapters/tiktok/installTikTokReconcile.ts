@@ -1,4 +1,4 @@
-import type { ServiceParts } from '../../main';
+import type { ServiceParts } from '../../serviceParts';
 import { createReconcileMetrics } from './reconcileMetrics';
 import { createReconcileSchedule, type ReconcileSchedule } from './reconcileSchedule';
 import type { ReconcileDependencies } from './reconcileStore';

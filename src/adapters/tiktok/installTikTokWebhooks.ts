@@ -1,4 +1,4 @@
-import type { ServiceParts } from '../../main';
+import type { ServiceParts } from '../../serviceParts';
 import { tikTokShopAccessOf } from './auth/tikTokShopAccess';
 import { createStoreDeauthorizer } from './auth/deauthorizeStore';
 import { createTikTokOrderIntake } from './tiktokOrderIntake';

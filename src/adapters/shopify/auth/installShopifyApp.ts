@@ -14,7 +14,7 @@ import type { CommandContext } from '../../../commands/commandContext';
 import { recordShopifyInstall } from '../../../commands/storeCommands';
 import { DomainError } from '../../../domain/domainError';
 import { htmlPage } from '../../../http/htmlPage';
-import type { ServiceParts } from '../../../main';
+import type { ServiceParts } from '../../../serviceParts';
 import { shopifyCredentialsFromConfig } from './shopifyAccessTokensFromConfig';
 import { shopDomainFrom, verifyQueryHmac } from './shopifyHmac';
 import { oauthUrl, ShopifyTokenError } from './shopifyTokenEndpoint';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordShopifyUninstall } from '../../../commands/storeCommands';
-import type { ServiceParts } from '../../../main';
+import type { ServiceParts } from '../../../serviceParts';
 import type { ShopifyAccessTokens } from './shopifyAccessTokens';
 import { shopDomainFrom, verifyWebhookHmac } from './shopifyHmac';
 import { storesOnShop } from './storesOnShop';

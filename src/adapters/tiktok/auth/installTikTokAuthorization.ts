@@ -1,6 +1,6 @@
 import { resolveAuthSecret } from '../../../auth/authSecret';
 import { publicUrlOf } from '../../../config';
-import type { ServiceParts } from '../../../main';
+import type { ServiceParts } from '../../../serviceParts';
 import { stateKey } from '../../../auth/oauthState';
 import { registerTikTokAuthorizationRoutes } from './tikTokAuthorizationRoutes';
 import { tikTokShopAccessOf } from './tikTokShopAccess';

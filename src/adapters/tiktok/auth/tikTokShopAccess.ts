@@ -7,7 +7,7 @@ import { type CredentialVault, createCredentialVault } from '../../../credential
 import { resolveCredentialsKey } from '../../../credentials/credentialsKey';
 import type { Database } from '../../../db/schema';
 import type { EventStore } from '../../../eventstore/createEventStore';
-import type { ServiceParts } from '../../../main';
+import type { ServiceParts } from '../../../serviceParts';
 import { createTikTokAuthApi, type TikTokAuthApi } from './tikTokAuthApi';
 import { createTikTokAuthMetrics, type TikTokAuthMetrics } from './tikTokAuthMetrics';
 import { createTikTokShopClients, type TikTokShopClients } from './tikTokShopClients';
