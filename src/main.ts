@@ -16,6 +16,7 @@ import { installTikTokReconcile } from './adapters/tiktok/installTikTokReconcile
 import { installTikTokWebhooks } from './adapters/tiktok/installTikTokWebhooks';
 import { installShopifyApp } from './adapters/shopify/auth/installShopifyApp';
 import { installTikTokAuthorization } from './adapters/tiktok/auth/installTikTokAuthorization';
+import { platformFromConfig } from './platformFromConfig';
 import { installSync } from './sync/installSync';
 import { serveConnectionBudget } from './serveConnectionBudget';
 import type { ServiceParts } from './serviceParts';
@@ -83,7 +84,8 @@ export async function startService(
     installTikTokReconcile(parts); // lost webhooks: TikTok's order search, every RECONCILE_INTERVAL_S
     installTikTokAuthorization(parts); // GET /auth/tiktok-shop(+/callback), the token refresh loop
     await installGraphql(parts); // POST /graphql, the public API
-    installSync(parts); // the sync reactor: due orders to the platform (PLATFORM)
+    // the sync reactor: due orders to the platform (PLATFORM)
+    installSync(parts, platformFromConfig(config, database.db, log));
     await registerAdminApp(parts.app, log); // GET /admin, the admin web app on the API
     registerMetricsRoute(parts.app, parts.registry);
 

@@ -1,5 +1,5 @@
 import type { ServiceParts } from '../serviceParts';
-import { platformFromConfig } from './platformFromConfig';
+import type { PlatformPort } from './platformPort';
 import { startMirrorReactor } from './startMirrorReactor';
 import { type SyncReactorOptions, startSyncReactor } from './startSyncReactor';
 
@@ -10,9 +10,13 @@ type Tuning = Omit<
 
 /**
  * The sync reactor and the mirroring reactor in `serve`, on the platform the
- * configuration names, with the same SYNC_* tuning; stopped with the service.
+ * composition root picked (platformFromConfig), with the same SYNC_* tuning; stopped with the service.
  */
-export function installSync(parts: ServiceParts, tuning: Tuning = {}): void {
+export function installSync(
+  parts: ServiceParts,
+  platform: PlatformPort,
+  tuning: Tuning = {},
+): void {
   const { sync } = parts.config;
   const options: SyncReactorOptions = {
     concurrency: sync.concurrency,
@@ -25,7 +29,7 @@ export function installSync(parts: ServiceParts, tuning: Tuning = {}): void {
     db: parts.database.db,
     databaseUrl: parts.database.url,
     eventStore: parts.eventStore,
-    platform: platformFromConfig(parts.config, parts.database.db, parts.log),
+    platform,
     log: parts.log,
     registry: parts.registry,
     refusals: parts.database.refusals,

@@ -19,8 +19,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   projections: ['domain', 'eventstore', 'db', 'serviceParts'],
   credentials: ['auth', 'config', 'db'],
   auth: ['config'],
-  // The platform port and the reactors; platformFromConfig picks an adapter.
-  sync: ['domain', 'commands', 'eventstore', 'db', 'config', 'adapters', 'serviceParts'],
+  // The platform port and the reactors; which adapter is the composition root's choice.
+  sync: ['domain', 'commands', 'eventstore', 'db', 'config', 'serviceParts'],
   // The world outside, and the install functions of its parts.
   adapters: [
     'domain',
@@ -51,6 +51,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   logger: ['config'],
   serviceParts: ['config', 'db', 'eventstore'],
   serveConnectionBudget: ['db', 'projections'],
+  platformFromConfig: ['adapters', 'config', 'db', 'sync'],
   main: [
     'adapters',
     'commands',
@@ -60,6 +61,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'graphql',
     'http',
     'logger',
+    'platformFromConfig',
     'projections',
     'serveConnectionBudget',
     'serviceParts',

@@ -19,6 +19,7 @@ import {
   readReconcileWatermark,
   readReconcileWatermarkLags,
 } from '../../src/adapters/tiktok/reconcileWatermarks';
+import { platformFromConfig } from '../../src/platformFromConfig';
 import { installSync } from '../../src/sync/installSync';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
@@ -56,7 +57,11 @@ beforeAll(async () => {
   fake = await startFakeTikTokShop(credentials);
   service = await startWebhookTestService(database, { env: { TIKTOK_API_BASE_URL: fake.baseUrl } });
   // The sync reactor on the sandbox platform, so orders reach the sync status the table says.
-  installSync(service.parts, QUICK);
+  installSync(
+    service.parts,
+    platformFromConfig(service.parts.config, service.parts.database.db, service.parts.log),
+    QUICK,
+  );
   client = createTikTokShopClient({ baseUrl: fake.baseUrl, ...credentials, timeoutMs: 2000 });
   registry = new Registry();
 });

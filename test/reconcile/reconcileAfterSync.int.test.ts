@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createTikTokShopClient } from '../../src/adapters/tiktok/createTikTokShopClient';
 import { type ReconcileResult, reconcileStore } from '../../src/adapters/tiktok/reconcileStore';
 import { mirroringStatusOf } from '../../src/domain/orderAfterSync';
+import { platformFromConfig } from '../../src/platformFromConfig';
 import { installSync } from '../../src/sync/installSync';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
@@ -46,7 +47,11 @@ beforeAll(async () => {
   // A fake of this file's own: Search Orders and Search Returns see this shop's orders only.
   fake = await startFakeTikTokShop(credentials);
   service = await startWebhookTestService(database, { env: { TIKTOK_API_BASE_URL: fake.baseUrl } });
-  installSync(service.parts, QUICK);
+  installSync(
+    service.parts,
+    platformFromConfig(service.parts.config, service.parts.database.db, service.parts.log),
+    QUICK,
+  );
   storeId = await connectStoreTwoDaysAgo(service.parts.eventStore, shopId);
 });
 afterAll(async () => {

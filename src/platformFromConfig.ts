@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { createSandboxPlatform } from '../adapters/sandbox/createSandboxPlatform';
-import { shopifyCredentialsFromConfig } from '../adapters/shopify/auth/shopifyAccessTokensFromConfig';
-import { createShopifyPlatform } from '../adapters/shopify/createShopifyPlatform';
-import { type Config, ConfigError } from '../config';
-import type { Database } from '../db/schema';
-import type { PlatformPort } from './platformPort';
+import { createSandboxPlatform } from './adapters/sandbox/createSandboxPlatform';
+import { shopifyCredentialsFromConfig } from './adapters/shopify/auth/shopifyAccessTokensFromConfig';
+import { createShopifyPlatform } from './adapters/shopify/createShopifyPlatform';
+import { type Config, ConfigError } from './config';
+import type { Database } from './db/schema';
+import type { PlatformPort } from './sync/platformPort';
 
-/** PLATFORM=sandbox (the default): the simulated platform in our database; shopify: the Admin API. */
+/**
+ * Part of the composition root: the one place that picks the platform adapter.
+ * PLATFORM=sandbox (the default): the simulated platform in our database; shopify: the Admin API. */
 export function platformFromConfig(
   config: Config,
   db: Kysely<Database>,
