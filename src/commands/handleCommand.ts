@@ -1,3 +1,4 @@
+import { aggregateStream } from '../eventstore/aggregateStream';
 import { DomainError } from '../domain/domainError';
 import type { EventStore } from '../eventstore/createEventStore';
 import { WrongExpectedVersion } from '../eventstore/errors';
@@ -53,9 +54,8 @@ export async function handleCommand<State, Command, Event extends { type: string
   { expectedVersion, metadata, maxAttempts = 30 }: HandleOptions,
 ): Promise<HandleResult<State, Event>> {
   for (let attempt = 1; ; attempt++) {
-    const stream = await eventStore.readStream(streamId);
-    let state = decider.initialState();
-    for (const event of stream.events) state = decider.evolve(state, event as unknown as Event);
+    const stream = await aggregateStream(eventStore, streamId, decider);
+    let { state } = stream;
     // A stream that does not exist is the decider's to refuse (NOT_FOUND), not a version conflict.
     if (
       expectedVersion !== undefined &&

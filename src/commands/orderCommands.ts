@@ -11,6 +11,7 @@ import type { OrderEvent } from '../domain/orderEvents';
 import type { OrderState } from '../domain/orderState';
 import type { FulfillmentType, LineItem, PlatformOrderStatus } from '../domain/orderVocabulary';
 import type { TikTokOrderStatus } from '../domain/tiktokStatus';
+import { aggregateStream } from '../eventstore/aggregateStream';
 import { type CommandContext, isoNow } from './commandContext';
 import { handleCommand, type HandleResult } from './handleCommand';
 import { orderIdFor } from './ids';
@@ -244,10 +245,6 @@ export async function loadOrder(
   storeId: string,
   tiktokOrderId: string,
 ): Promise<OrderState> {
-  const { events } = await context.eventStore.readStream(
-    orderStreamId(orderIdFor(storeId, tiktokOrderId)),
-  );
-  let state = orderDecider.initialState();
-  for (const event of events) state = orderDecider.evolve(state, event as unknown as OrderEvent);
-  return state;
+  const stream = orderStreamId(orderIdFor(storeId, tiktokOrderId));
+  return (await aggregateStream(context.eventStore, stream, orderDecider)).state;
 }

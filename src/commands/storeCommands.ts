@@ -10,6 +10,7 @@ import {
 import type { StoreEvent } from '../domain/storeEvents';
 import type { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from '../domain/storeVocabulary';
 import type { StoreSnapshot } from '../domain/orderDecider';
+import { aggregateStream } from '../eventstore/aggregateStream';
 import { type CommandContext, isoNow } from './commandContext';
 import { handleCommand, type HandleResult } from './handleCommand';
 import { storeIdFor } from './ids';
@@ -196,10 +197,7 @@ export async function loadStore(
   context: Pick<CommandContext, 'eventStore'>,
   storeId: string,
 ): Promise<Store | null> {
-  const { events } = await context.eventStore.readStream(storeStreamId(storeId));
-  let state = storeDecider.initialState();
-  for (const event of events) state = storeDecider.evolve(state, event as unknown as StoreEvent);
-  return state;
+  return (await aggregateStream(context.eventStore, storeStreamId(storeId), storeDecider)).state;
 }
 
 /** What an order placed now needs to know of its store; NOT_FOUND when there is no such store. */

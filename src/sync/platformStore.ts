@@ -1,3 +1,4 @@
+import { asDomainEvent } from '../eventstore/aggregateStream';
 import type { CommandContext } from '../commands/commandContext';
 import { loadStore } from '../commands/storeCommands';
 import { orderStreamId } from '../domain/eventCatalog';
@@ -26,7 +27,7 @@ export async function storeNotReady(
   const { events } = await context.eventStore.readStream(orderStreamId(orderId), {
     maxCount: 1,
   });
-  const first = events[0] as unknown as OrderEvent | undefined;
+  const first = events[0] === undefined ? undefined : asDomainEvent<OrderEvent>(events[0]);
   if (first === undefined || !('storeId' in first.data)) return null;
   const storeId = first.data.storeId;
   return platform.notReadyFor(platformStoreOf(storeId, await loadStore(context, storeId)));

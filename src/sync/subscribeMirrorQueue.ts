@@ -1,10 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
+import { asDomainEvent, foldEvents } from '../eventstore/aggregateStream';
 import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import type { Database } from '../db/schema';
 import { ORDER_STREAM_PREFIX, orderStreamId } from '../domain/eventCatalog';
 import type { OrderEvent } from '../domain/orderEvents';
-import { evolveOrder, initialOrderState } from '../domain/orderState';
+import { orderDecider } from '../domain/orderDecider';
 import { compareCheckpoints } from '../eventstore/checkpoint';
 import { loadCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
 import type { EventStore } from '../eventstore/createEventStore';
@@ -55,13 +56,11 @@ export function subscribeMirrorQueue({
     pollIntervalMs,
     loadCheckpoint: () => loadCheckpoint(db, MIRROR_REACTOR),
     handle: async (events, checkpoint) => {
-      const orderIds = [...new Set(events.map((e) => (e as unknown as OrderEvent).data.orderId))];
+      const orderIds = [...new Set(events.map((e) => asDomainEvent<OrderEvent>(e).data.orderId))];
       const streams = await eventStore.readStreams(orderIds.map(orderStreamId));
       const rows: MirrorQueueRow[] = [];
       for (const orderId of orderIds) {
-        let order = initialOrderState();
-        for (const event of streams.get(orderStreamId(orderId)) ?? [])
-          order = evolveOrder(order, event as unknown as OrderEvent);
+        const order = foldEvents(orderDecider, streams.get(orderStreamId(orderId)) ?? []);
         if (order !== null) rows.push(...mirrorQueueRows(order));
       }
       await db.transaction().execute(async (trx) => {

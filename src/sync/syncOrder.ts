@@ -1,3 +1,4 @@
+import { aggregateStream } from '../eventstore/aggregateStream';
 import type { CommandContext } from '../commands/commandContext';
 import {
   recordOrderSynced,
@@ -7,8 +8,8 @@ import {
 import { loadStore } from '../commands/storeCommands';
 import { DomainError } from '../domain/domainError';
 import { orderStreamId } from '../domain/eventCatalog';
-import type { OrderEvent } from '../domain/orderEvents';
-import { evolveOrder, initialOrderState, type Order } from '../domain/orderState';
+import { orderDecider } from '../domain/orderDecider';
+import type { Order } from '../domain/orderState';
 import type { EventStore } from '../eventstore/createEventStore';
 import type { Checkpoint } from '../eventstore/types';
 import {
@@ -105,9 +106,11 @@ async function settleStaleRow(
   orderId: string,
   signal: AbortSignal,
 ): Promise<SyncOutcome> {
-  const { events } = await deps.eventStore.readStream(orderStreamId(orderId));
-  let order = initialOrderState();
-  for (const event of events) order = evolveOrder(order, event as unknown as OrderEvent);
+  const { state: order, events } = await aggregateStream(
+    deps.eventStore,
+    orderStreamId(orderId),
+    orderDecider,
+  );
   if (order === null) throw new Error(`order ${orderId} is in the sync queue but has no events`);
   // The domain lets no attempt start once TikTok Shop cancelled the order, and
   // records no cancellation while an attempt is in flight: only the platform

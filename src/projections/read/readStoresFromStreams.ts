@@ -1,6 +1,6 @@
+import { foldEvents } from '../../eventstore/aggregateStream';
 import { storeStreamId } from '../../domain/eventCatalog';
 import { storeDecider, type StoreState } from '../../domain/storeDecider';
-import type { StoreEvent } from '../../domain/storeEvents';
 import type { EventStore } from '../../eventstore/createEventStore';
 import { type StoreRow, storeToRow } from '../storeRow';
 
@@ -18,10 +18,7 @@ export async function readStoresFromStreams(
   for (const events of (await eventStore.readStreams(ids.map(storeStreamId))).values()) {
     const last = events[events.length - 1];
     if (last === undefined) continue;
-    const state = events.reduce<StoreState>(
-      (folded, event) => storeDecider.evolve(folded, event as unknown as StoreEvent),
-      storeDecider.initialState(),
-    );
+    const state: StoreState = foldEvents(storeDecider, events);
     if (state !== null) rows.set(state.storeId, storeToRow(state, last.streamVersion));
   }
   return rows;
