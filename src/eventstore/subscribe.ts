@@ -1,3 +1,4 @@
+import { backoffCeilingMs } from '../backoff';
 import { createAlarm } from './alarm';
 import type { ReadAllOptions, ReadAllResult, Checkpoint, RecordedEvent } from './types';
 
@@ -90,7 +91,7 @@ export function subscribe(deps: Dependencies, options: SubscriptionOptions): Sub
         options.onError?.(error as Error);
         // The batch may or may not have been stored: start again from the stored checkpoint.
         checkpoint = undefined;
-        await alarm.sleep(Math.min(100 * 2 ** failures, 10_000));
+        await alarm.sleep(backoffCeilingMs({ baseDelayMs: 200, maxDelayMs: 10_000 }, failures));
         alarm.takeWakeUp();
       }
     }

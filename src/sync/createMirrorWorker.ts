@@ -9,7 +9,7 @@ import type { Checkpoint } from '../eventstore/types';
 import type { MirrorMetrics } from './mirrorMetrics';
 import { mirrorOrder, type MirrorOrderDependencies, type MirrorOutcome } from './mirrorOrder';
 import { type QueuedMirroring, readQueuedMirrorings } from './readQueuedMirrorings';
-import { retryDelayMs } from './retryDelay';
+import { backoffCeilingMs, jitteredBackoffMs } from '../backoff';
 import { STORE_NOT_READY_RECHECK_MS } from './platformStore';
 
 export interface MirrorWorkerOptions extends MirrorOrderDependencies {
@@ -42,6 +42,9 @@ export interface MirrorWorker {
  * does, it leaves an order alone after an attempt until the queue's
  * subscription has read past the attempt's own events.
  */
+
+/** The loop's pause after failing to read its queue: 200 ms, doubling, at most 10 s. */
+const LOOP_BACKOFF = { baseDelayMs: 200, maxDelayMs: 10_000 };
 export function createMirrorWorker(options: MirrorWorkerOptions): MirrorWorker {
   const { db, metrics, concurrency, safetyPollMs, stopTimeoutMs, signal, log } = options;
   const inFlight = new Map<string, Promise<void>>();
@@ -74,7 +77,7 @@ export function createMirrorWorker(options: MirrorWorkerOptions): MirrorWorker {
   function holdOffAfterTrouble(orderId: string): number {
     const count = (troubles.get(orderId) ?? 0) + 1;
     troubles.set(orderId, count);
-    const ms = retryDelayMs(options.retry, count, options.random);
+    const ms = jitteredBackoffMs(options.retry, count, options.random);
     holdOff(orderId, ms);
     return ms;
   }
@@ -206,7 +209,7 @@ export function createMirrorWorker(options: MirrorWorkerOptions): MirrorWorker {
         failures = 0;
       } catch (error) {
         failures++;
-        pauseMs = Math.min(100 * 2 ** failures, 10_000);
+        pauseMs = backoffCeilingMs(LOOP_BACKOFF, failures);
         if (!(options.refusals ?? noRefusalReporter).refused(error))
           log.error({ err: error, retryInMs: pauseMs }, 'reading the mirroring queue failed');
         alarm.takeWakeUp();

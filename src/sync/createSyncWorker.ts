@@ -7,7 +7,7 @@ import { createAlarm } from '../eventstore/alarm';
 import { compareCheckpoints } from '../eventstore/checkpoint';
 import type { Checkpoint } from '../eventstore/types';
 import { type QueuedOrder, readQueuedOrders } from './readQueuedOrders';
-import { retryDelayMs } from './retryDelay';
+import { backoffCeilingMs, jitteredBackoffMs } from '../backoff';
 import type { SyncMetrics } from './syncMetrics';
 import { syncOrder, type SyncOrderDependencies, type SyncOutcome } from './syncOrder';
 import { STORE_NOT_READY_RECHECK_MS } from './platformStore';
@@ -45,6 +45,9 @@ export interface SyncWorker {
  * order alone until the subscription has read past the attempt's own events
  * (`awaiting`), instead of taking it again and finding it not due.
  */
+
+/** The loop's pause after failing to read its queue: 200 ms, doubling, at most 10 s. */
+const LOOP_BACKOFF = { baseDelayMs: 200, maxDelayMs: 10_000 };
 export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const { db, metrics, concurrency, safetyPollMs, stopTimeoutMs, signal } = options;
   const log = options.log;
@@ -82,7 +85,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   function holdOffAfterTrouble(orderId: string): number {
     const count = (troubles.get(orderId) ?? 0) + 1;
     troubles.set(orderId, count);
-    const ms = retryDelayMs(options.retry, count, options.random);
+    const ms = jitteredBackoffMs(options.retry, count, options.random);
     holdOff(orderId, ms);
     return ms;
   }
@@ -226,7 +229,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
         failures = 0;
       } catch (error) {
         failures++;
-        pauseMs = Math.min(100 * 2 ** failures, 10_000);
+        pauseMs = backoffCeilingMs(LOOP_BACKOFF, failures);
         if (!(options.refusals ?? noRefusalReporter).refused(error))
           log.error({ err: error, retryInMs: pauseMs }, 'reading the sync queue failed');
         alarm.takeWakeUp();

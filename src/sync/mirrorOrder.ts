@@ -14,7 +14,8 @@ import type { Checkpoint } from '../eventstore/types';
 import { mirrorOnPlatform, type PlatformAnswer } from './mirrorOnPlatform';
 import { PlatformError, type PlatformErrorKind, type PlatformPort } from './platformPort';
 import { platformStoreOf, storeNotReady } from './platformStore';
-import { retryDelayMs, type RetryPolicy } from './retryDelay';
+import { jitteredBackoffMs } from '../backoff';
+import type { RetryPolicy } from './retryDelay';
 
 /** Who the mirroring reactor's events say acted. */
 export const MIRROR_ACTOR = 'mirror-reactor';
@@ -139,7 +140,7 @@ async function recordFailure(
   const mirroring = mirroringOf(order, key)!;
   // One instant for failedAt and the delay counted from it.
   const failedAt = deps.now();
-  const delayMs = retryDelayMs(
+  const delayMs = jitteredBackoffMs(
     deps.retry,
     Math.max(1, mirroring.attemptsSinceRequest),
     deps.random,

@@ -21,7 +21,8 @@ import {
   type PlatformStore,
 } from './platformPort';
 import { platformStoreOf, storeNotReady } from './platformStore';
-import { retryDelayMs, type RetryPolicy } from './retryDelay';
+import { jitteredBackoffMs } from '../backoff';
+import type { RetryPolicy } from './retryDelay';
 
 /** Who the reactor's events say acted. */
 export const SYNC_ACTOR = 'sync-reactor';
@@ -210,7 +211,7 @@ async function recordFailure(
 ): Promise<SyncOutcome> {
   // One instant for failedAt and the delay counted from it.
   const failedAt = deps.now();
-  const delayMs = retryDelayMs(
+  const delayMs = jitteredBackoffMs(
     deps.retry,
     // The attempt that failed is counted already (OrderSyncStarted).
     Math.max(1, order.attemptsSinceRequest),

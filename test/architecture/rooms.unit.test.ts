@@ -14,13 +14,15 @@ const SRC = path.resolve(__dirname, '../../src');
 /** Each room: a folder of src/, or a file at its top. */
 const ALLOWED: Record<string, readonly string[]> = {
   domain: [],
-  eventstore: ['db'],
+  // The one backoff every retry and loop waits by.
+  backoff: [],
+  eventstore: ['db', 'backoff'],
   commands: ['domain', 'eventstore', 'db'],
   projections: ['domain', 'eventstore', 'db', 'serviceParts'],
   credentials: ['auth', 'config', 'db'],
   auth: ['config'],
   // The platform port and the reactors; which adapter is the composition root's choice.
-  sync: ['domain', 'commands', 'eventstore', 'db', 'config', 'serviceParts'],
+  sync: ['domain', 'commands', 'eventstore', 'db', 'config', 'serviceParts', 'backoff'],
   // The world outside, and the install functions of its parts.
   adapters: [
     'domain',
@@ -33,6 +35,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'http',
     'sync',
     'serviceParts',
+    'backoff',
   ],
   graphql: [
     'domain',

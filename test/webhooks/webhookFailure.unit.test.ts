@@ -1,10 +1,10 @@
+import { jitteredBackoffMs } from '../../src/backoff';
 import { describe, expect, it } from '@jest/globals';
 import { TikTokApiError } from '../../src/adapters/tiktok/TikTokApiError';
 import { TikTokOrderIntakeError } from '../../src/adapters/tiktok/tiktokOrderIntakeError';
 import {
   DEFAULT_WEBHOOK_RETRY_POLICY,
   describeWebhookFailure,
-  webhookRetryDelayMs,
 } from '../../src/adapters/tiktok/webhookFailure';
 import { DomainError } from '../../src/domain/domainError';
 
@@ -56,13 +56,13 @@ describe('describeWebhookFailure', () => {
   });
 });
 
-describe('webhookRetryDelayMs', () => {
+describe("a webhook's retry delay", () => {
   it('doubles from the base up to the ceiling, with jitter between half and all of it', () => {
     const top = () => 1 - Number.EPSILON;
     const bottom = () => 0;
-    expect(webhookRetryDelayMs(1, policy, top)).toBe(1000);
-    expect(webhookRetryDelayMs(1, policy, bottom)).toBe(500);
-    expect(webhookRetryDelayMs(4, policy, top)).toBe(8000);
-    expect(webhookRetryDelayMs(30, policy, top)).toBe(policy.maxDelayMs);
+    expect(jitteredBackoffMs(policy, 1, top)).toBe(1000);
+    expect(jitteredBackoffMs(policy, 1, bottom)).toBe(500);
+    expect(jitteredBackoffMs(policy, 4, top)).toBe(8000);
+    expect(jitteredBackoffMs(policy, 30, top)).toBe(policy.maxDelayMs);
   });
 });

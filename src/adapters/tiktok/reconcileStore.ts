@@ -1,3 +1,4 @@
+import { jitteredBackoffMs } from '../../backoff';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CommandContext } from '../../commands/commandContext';
@@ -229,8 +230,7 @@ export async function reconcileStore(
               { cause: error },
             );
           }
-          const ceiling = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** (attempt - 1));
-          const delayMs = Math.round(ceiling * (0.5 + Math.random() / 2));
+          const delayMs = jitteredBackoffMs(backoff, attempt);
           log.warn({ reason, attempt, delayMs }, `TikTok Shop ${what} failed; retrying`);
           await sleep(delayMs, stop);
         }

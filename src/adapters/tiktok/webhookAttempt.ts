@@ -1,3 +1,4 @@
+import { jitteredBackoffMs } from '../../backoff';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/schema';
@@ -9,11 +10,7 @@ import type {
 } from './tiktokOrderIntake';
 import { TikTokOrderIntakeError } from './tiktokOrderIntakeError';
 import { normalizeTikTokShopOrderStatus } from './tikTokShopOrderStatus';
-import {
-  describeWebhookFailure,
-  webhookRetryDelayMs,
-  type WebhookRetryPolicy,
-} from './webhookFailure';
+import { describeWebhookFailure, type WebhookRetryPolicy } from './webhookFailure';
 import {
   completeWebhook,
   failWebhook,
@@ -100,7 +97,7 @@ export async function runWebhookAttempt(
   } catch (error) {
     const failure = describeWebhookFailure(error, row.attempts, policy);
     if (failure.retry) {
-      const delayMs = webhookRetryDelayMs(row.attempts, policy);
+      const delayMs = jitteredBackoffMs(policy, row.attempts);
       await retryWebhookLater(db, lease, failure.reason, delayMs);
       metrics.processed('retry_scheduled');
       log.warn(

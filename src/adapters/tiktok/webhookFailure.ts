@@ -59,13 +59,3 @@ export function describeWebhookFailure(
     return { reason: `${reason} (gave up after ${attempts} attempts)`, retry: false };
   return { reason, retry: true };
 }
-
-/** Exponential backoff with jitter, so that retries of many rows do not arrive together. */
-export function webhookRetryDelayMs(
-  attempts: number,
-  policy: WebhookRetryPolicy,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(ceiling * (0.5 + random() / 2));
-}

@@ -1,3 +1,4 @@
+import { backoffCeilingMs } from '../../backoff';
 import { type ConnectionRefusals, noRefusalReporter } from '../../db/connectionRefusals';
 import { electLeader, type LeaderElection } from '../../db/leaderElection';
 import { runWebhookAttempt, type WebhookAttemptDependencies } from './webhookAttempt';
@@ -148,7 +149,7 @@ export function createWebhookInboxWorker(options: WebhookInboxWorkerOptions): We
           failures++;
           if (!refusals.refused(error))
             log.warn({ err: error }, 'webhook inbox round failed; trying again');
-          await pause(Math.min(100 * 2 ** failures, 30_000), lost);
+          await pause(backoffCeilingMs({ baseDelayMs: 200, maxDelayMs: 30_000 }, failures), lost);
           woken = false;
         }
       }

@@ -1,9 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../src/sync/retryDelay';
+import { jitteredBackoffMs as retryDelayMs, backoffCeilingMs } from '../src/backoff';
+import { DEFAULT_RETRY_POLICY } from '../src/sync/retryDelay';
 
 const policy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 10_000 };
 
-describe('the retry delay', () => {
+describe('the backoff', () => {
+  it('without jitter: the base, doubling with each failure, at most the maximum', () => {
+    const loop = { baseDelayMs: 200, maxDelayMs: 10_000 };
+    expect([1, 2, 3, 6, 7, 20].map((n) => backoffCeilingMs(loop, n))).toEqual([
+      200, 400, 800, 6400, 10_000, 10_000,
+    ]);
+  });
+
   it('doubles with each failure in a row, up to the maximum', () => {
     const longest = (failures: number) => retryDelayMs(policy, failures, () => 1);
     expect([1, 2, 3, 4, 5, 6].map(longest)).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
