@@ -17,28 +17,6 @@ export async function announceReadModelsMoved(trx: Kysely<Database>): Promise<vo
   await sql`SELECT pg_notify(${READ_MODELS_CHANNEL}, '')`.execute(trx);
 }
 
-/** Creates the checkpoint row of a projection's live tables if it is missing. */
-export async function ensureProjectionCheckpoint(
-  db: Kysely<Database>,
-  name: string,
-): Promise<void> {
-  await sql`INSERT INTO subscription_checkpoints (name, transaction_id, global_position)
-    VALUES (${name}, '0'::xid8, 0) ON CONFLICT (name) DO NOTHING`.execute(db);
-}
-
-/**
- * Locks a checkpoint row for the rest of the transaction and returns it. A
- * projection batch takes this lock first, so batches of two processes, and a
- * replay's swap, follow one another instead of interleaving.
- */
-export async function lockCheckpoint(db: Kysely<Database>, name: string): Promise<Checkpoint> {
-  const result = await sql<{ transaction_id: string; global_position: string }>`
-    SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
-    FROM subscription_checkpoints WHERE name = ${name} FOR UPDATE`.execute(db);
-  const row = result.rows[0];
-  return row ? toCheckpoint(row.transaction_id, row.global_position) : START;
-}
-
 export interface ProjectionStatus {
   name: string;
   /** Global position of the last event it has applied ("0" before any). */

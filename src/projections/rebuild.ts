@@ -3,16 +3,17 @@ import pg from 'pg';
 import { advisoryKeys } from '../db/leaderElection';
 import type { Database } from '../db/schema';
 import { compareCheckpoints, parseCheckpoint, START, toCheckpoint } from '../eventstore/checkpoint';
-import { storeCheckpoint } from '../eventstore/checkpoints';
+import {
+  ensureCheckpoint,
+  loadCheckpoint,
+  lockCheckpoint,
+  storeCheckpoint,
+} from '../eventstore/checkpoints';
 import type { EventStore } from '../eventstore/createEventStore';
 import type { Checkpoint, ReadAllResult, RecordedEvent } from '../eventstore/types';
 import { openBulkWriter, type BulkWriter } from './copyRows';
 import { type Projection, projectionCheckpointName, type ProjectionWork } from './projection';
-import {
-  announceReadModelsMoved,
-  ensureProjectionCheckpoint,
-  lockCheckpoint,
-} from './projectionCheckpoints';
+import { announceReadModelsMoved } from './projectionCheckpoints';
 
 /** Past this many rows held in memory, a rebuild lets them go once they are written. */
 const MAX_ROWS_HELD = 1_000_000;
@@ -371,7 +372,7 @@ export async function replayProjections(
     let swappedAt: Checkpoint = START;
     await db.transaction().execute(async (trx) => {
       for (const p of projections) {
-        await ensureProjectionCheckpoint(trx, projectionCheckpointName(p.name));
+        await ensureCheckpoint(trx, projectionCheckpointName(p.name));
         await lockCheckpoint(trx, projectionCheckpointName(p.name));
       }
       // Events committed since the bulk load. Transactions that began after this
@@ -420,10 +421,10 @@ export async function verifyProjections(options: RebuildOptions): Promise<TableD
       const checkpoints = new Map<string, Checkpoint>();
       for (const p of projections) {
         const name = projectionCheckpointName(p.name);
-        await ensureProjectionCheckpoint(trx, name);
+        await ensureCheckpoint(trx, name);
         checkpoints.set(
           p.name,
-          lock ? await lockCheckpoint(trx, name) : await readCheckpoint(trx, name),
+          lock ? await lockCheckpoint(trx, name) : await loadCheckpoint(trx, name),
         );
       }
       return checkpoints;
@@ -443,14 +444,6 @@ export async function verifyProjections(options: RebuildOptions): Promise<TableD
     }
     return differences.filter((d) => d.onlyLive > 0 || d.onlyRebuilt > 0);
   });
-}
-
-async function readCheckpoint(db: Kysely<Database>, name: string): Promise<Checkpoint> {
-  const result = await sql<{ transaction_id: string; global_position: string }>`
-    SELECT transaction_id::text AS transaction_id, global_position::text AS global_position
-    FROM subscription_checkpoints WHERE name = ${name}`.execute(db);
-  const row = result.rows[0];
-  return row ? toCheckpoint(row.transaction_id, row.global_position) : START;
 }
 
 async function compareTable(db: Kysely<Database>, table: string): Promise<TableDifference> {

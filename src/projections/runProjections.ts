@@ -1,3 +1,4 @@
+import { ensureCheckpoint, lockCheckpoint } from '../eventstore/checkpoints';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
@@ -8,12 +9,7 @@ import { loadCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
 import type { EventStore } from '../eventstore/createEventStore';
 import { allProjections } from './allProjections';
 import { applyBatch, type Projection, projectionCheckpointName } from './projection';
-import {
-  announceReadModelsMoved,
-  ensureProjectionCheckpoint,
-  lockCheckpoint,
-  projectionStatuses,
-} from './projectionCheckpoints';
+import { announceReadModelsMoved, projectionStatuses } from './projectionCheckpoints';
 
 export interface ProjectionRunnerOptions {
   db: Kysely<Database>;
@@ -92,7 +88,7 @@ export function startProjectionRunners({
       },
       onElected: () => projectionLog.info('running projection'),
       lead: async (lost) => {
-        await ensureProjectionCheckpoint(db, checkpointName);
+        await ensureCheckpoint(db, checkpointName);
         const subscription = eventStore.subscribe({
           name: checkpointName,
           types: projection.eventTypes,

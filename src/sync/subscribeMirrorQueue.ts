@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { asDomainEvent, foldEvents } from '../eventstore/aggregateStream';
 import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
@@ -7,7 +7,7 @@ import { ORDER_STREAM_PREFIX, orderStreamId } from '../domain/eventCatalog';
 import type { OrderEvent } from '../domain/orderEvents';
 import { orderDecider } from '../domain/orderDecider';
 import { compareCheckpoints } from '../eventstore/checkpoint';
-import { loadCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
+import { loadCheckpoint, lockCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
 import type { EventStore } from '../eventstore/createEventStore';
 import type { Subscription } from '../eventstore/subscribe';
 import type { Checkpoint } from '../eventstore/types';
@@ -26,13 +26,6 @@ export interface MirrorQueueSubscriptionOptions {
   pollIntervalMs?: number;
   /** Where a failed batch reports the server refusing connections (logged once per burst by serve). */
   refusals?: ConnectionRefusals;
-}
-
-async function lockStoredCheckpoint(db: Kysely<Database>): Promise<Checkpoint | undefined> {
-  const { rows } = await sql<{ checkpoint: Checkpoint }>`
-    SELECT transaction_id::text || '/' || global_position::text AS checkpoint
-    FROM subscription_checkpoints WHERE name = ${MIRROR_REACTOR} FOR UPDATE`.execute(db);
-  return rows[0]?.checkpoint;
 }
 
 /**
@@ -66,8 +59,7 @@ export function subscribeMirrorQueue({
       await db.transaction().execute(async (trx) => {
         // A process that just lost the lead may still finish a batch: never
         // let it take the queue back to an older state.
-        const stored = await lockStoredCheckpoint(trx);
-        if (stored !== undefined && compareCheckpoints(stored, checkpoint) >= 0) return;
+        if (compareCheckpoints(await lockCheckpoint(trx, MIRROR_REACTOR), checkpoint) >= 0) return;
         await applyMirrorQueueRows(trx, orderIds, rows);
         await storeCheckpoint(trx, MIRROR_REACTOR, checkpoint);
       });

@@ -1,10 +1,10 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { type ConnectionRefusals, noRefusalReporter } from '../db/connectionRefusals';
 import type { Database } from '../db/schema';
 import { ORDER_STREAM_PREFIX } from '../domain/eventCatalog';
 import { compareCheckpoints } from '../eventstore/checkpoint';
-import { loadCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
+import { loadCheckpoint, lockCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
 import type { EventStore } from '../eventstore/createEventStore';
 import type { Subscription } from '../eventstore/subscribe';
 import type { Checkpoint } from '../eventstore/types';
@@ -23,14 +23,6 @@ export interface SyncQueueSubscriptionOptions {
   pollIntervalMs?: number;
   /** Where a refused connection goes instead of the log (logged once per burst by serve). */
   refusals?: ConnectionRefusals;
-}
-
-/** The stored checkpoint, locked until the batch's transaction ends. */
-async function lockStoredCheckpoint(db: Kysely<Database>): Promise<Checkpoint | undefined> {
-  const { rows } = await sql<{ checkpoint: Checkpoint }>`
-    SELECT transaction_id::text || '/' || global_position::text AS checkpoint
-    FROM subscription_checkpoints WHERE name = ${SYNC_REACTOR} FOR UPDATE`.execute(db);
-  return rows[0]?.checkpoint;
 }
 
 /**
@@ -56,8 +48,7 @@ export function subscribeSyncQueue({
       await db.transaction().execute(async (trx) => {
         // A process that just lost the lead may still finish a batch: never
         // let it take the queue back to an older state.
-        const stored = await lockStoredCheckpoint(trx);
-        if (stored !== undefined && compareCheckpoints(stored, checkpoint) >= 0) return;
+        if (compareCheckpoints(await lockCheckpoint(trx, SYNC_REACTOR), checkpoint) >= 0) return;
         await applySyncQueueChanges(trx, syncQueueChanges(events));
         await storeCheckpoint(trx, SYNC_REACTOR, checkpoint);
       });
