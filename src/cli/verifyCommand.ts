@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { allProjections } from '../projections/allProjections';
-import { verifyProjections } from '../projections/rebuild';
+import { verifyProjections } from '../projections/verify';
 import { progressReporter } from './replayCommand';
 import { withDatabase } from './withDatabase';
 
