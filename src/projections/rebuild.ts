@@ -3,11 +3,7 @@ import pg from 'pg';
 import { advisoryKeys } from '../db/leaderElection';
 import type { Database } from '../db/schema';
 import { compareCheckpoints, parseCheckpoint, START, toCheckpoint } from '../eventstore/checkpoint';
-import {
-  ensureCheckpoint,
-  lockCheckpoint,
-  storeCheckpoint,
-} from '../eventstore/checkpoints';
+import { ensureCheckpoint, lockCheckpoint, storeCheckpoint } from '../eventstore/checkpoints';
 import type { EventStore } from '../eventstore/createEventStore';
 import type { Checkpoint, ReadAllResult, RecordedEvent } from '../eventstore/types';
 import { openBulkWriter, type BulkWriter } from './copyRows';

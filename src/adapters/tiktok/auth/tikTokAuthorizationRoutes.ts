@@ -8,7 +8,7 @@ import {
   STATE_LIFETIME_MS,
   verifyState,
 } from '../../../auth/oauthState';
-import { htmlPage } from '../../../http/htmlPage';
+import { htmlPage, registerBrowserRoutes } from '../../../http/htmlPage';
 import { loadStore, recordTikTokAuthorization } from '../../../commands/storeCommands';
 import type { CredentialVault } from '../../../credentials/credentialVault';
 import { DomainError } from '../../../domain/domainError';
@@ -86,135 +86,137 @@ export function registerTikTokAuthorizationRoutes(
     return htmlPage(reply, status, 'TikTok Shop was not connected', reason);
   };
 
-  app.get(AUTHORIZE_PATH, async (request, reply) => {
-    if (configured === null) return notConfigured(reply);
-    const storeId = oneQueryValue(request, 'store');
-    if (storeId === undefined) {
+  registerBrowserRoutes(app, log, (scope) => {
+    scope.get(AUTHORIZE_PATH, async (request, reply) => {
+      if (configured === null) return notConfigured(reply);
+      const storeId = oneQueryValue(request, 'store');
+      if (storeId === undefined) {
+        return htmlPage(
+          reply,
+          400,
+          'Which store?',
+          'Open this page as /auth/tiktok-shop?store=STORE_ID.',
+        );
+      }
+      const store = await loadStore({ eventStore }, storeId);
+      if (store === null)
+        return htmlPage(reply, 404, 'No such store', `There is no store ${storeId}.`);
+      const nonce = newNonce();
+      const state = signState(stateKey, {
+        storeId,
+        target: TIKTOK_STATE_TARGET,
+        nonce,
+        expiresAt: now() + STATE_LIFETIME_MS,
+      });
+      const target = new URL(configured.authorizeUrl);
+      target.searchParams.set('service_id', configured.serviceId);
+      target.searchParams.set('state', state);
+      const cookie = nonceCookie(NONCE_COOKIE, nonce, {
+        path: AUTHORIZE_PATH,
+        secure: options.secureCookie,
+      });
+      return reply
+        .code(302)
+        .header('set-cookie', cookie)
+        .header('location', target.toString())
+        .send();
+    });
+
+    scope.get(CALLBACK_PATH, async (request, reply) => {
+      if (configured === null) return notConfigured(reply);
+      const code = oneQueryValue(request, 'code');
+      const stateText = oneQueryValue(request, 'state');
+      if (code === undefined || stateText === undefined) {
+        return refuse(
+          reply,
+          'TikTok Shop sent no authorization code and state: the seller may have declined.',
+        );
+      }
+      const read = verifyState(
+        stateKey,
+        stateText,
+        cookieValue(request.headers.cookie, NONCE_COOKIE),
+        now(),
+      );
+      if (!read.ok || read.state.target !== TIKTOK_STATE_TARGET) {
+        return refuse(
+          reply,
+          `${read.ok ? 'the state is not one fbt-sync made' : read.problem}: start again.`,
+        );
+      }
+      const { storeId } = read.state;
+      const store = await loadStore({ eventStore }, storeId);
+      if (store === null) return refuse(reply, `There is no store ${storeId}.`, 404);
+
+      let grant;
+      let shops;
+      try {
+        grant = await configured.authApi.exchangeAuthCode(code);
+        shops = await createTikTokShopClient({
+          ...configured.openApi,
+          accessToken: grant.accessToken,
+        }).getAuthorizedShops();
+      } catch (error) {
+        if (!(error instanceof TikTokApiError)) throw error;
+        // TikTok's message, never the URL: the token request's query holds the app secret.
+        log.warn(
+          { storeId, code: error.code, tikTokCode: error.tikTokCode },
+          'TikTok Shop authorization failed',
+        );
+        return error.retryable
+          ? refuse(reply, 'TikTok Shop could not be reached: try again in a moment.', 502)
+          : refuse(reply, `TikTok Shop refused the authorization: ${error.message}`);
+      }
+      const shop = shops.find((candidate) => candidate.id === store.tiktokShopId);
+      if (shop === undefined) {
+        return refuse(reply, `This TikTok account did not authorize shop ${store.tiktokShopId}.`);
+      }
+
+      // The tokens first: an event that says "authorized" is then always backed by them.
+      await vault.put(
+        storeId,
+        'tiktok',
+        credentialOf(grant, { tiktokShopId: shop.id, shopCipher: shop.cipher }),
+        { expiresAt: grant.accessTokenExpiresAt },
+      );
+      try {
+        await recordTikTokAuthorization(
+          {
+            eventStore,
+            now: () => new Date(now()),
+            metadata: {
+              correlationId: `authorize:${storeId}:${read.state.nonce}`,
+              actor: TIKTOK_AUTHORIZATION_ACTOR,
+            },
+          },
+          {
+            storeId,
+            tiktokShopId: shop.id,
+            shopName: printable(shop.name),
+            region: printable(shop.region),
+            grantedScopes: grant.grantedScopes.map(printable).filter((scope) => scope !== ''),
+          },
+        );
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        await vault.remove(storeId, 'tiktok');
+        return refuse(reply, `TikTok Shop's answer could not be recorded: ${error.message}`);
+      }
+      metrics.authorization('authorized');
+      log.info(
+        { storeId, tiktokShopId: shop.id, scopes: grant.grantedScopes.length },
+        'a store authorized the app on TikTok Shop',
+      );
+      reply.header(
+        'set-cookie',
+        `${NONCE_COOKIE}=; HttpOnly; SameSite=Lax; Path=${AUTHORIZE_PATH}; Max-Age=0`,
+      );
       return htmlPage(
         reply,
-        400,
-        'Which store?',
-        'Open this page as /auth/tiktok-shop?store=STORE_ID.',
+        200,
+        'TikTok Shop is connected',
+        `${store.name} (TikTok shop ${shop.id}) authorized fbt-sync. You can close this page, or go to /admin.`,
       );
-    }
-    const store = await loadStore({ eventStore }, storeId);
-    if (store === null)
-      return htmlPage(reply, 404, 'No such store', `There is no store ${storeId}.`);
-    const nonce = newNonce();
-    const state = signState(stateKey, {
-      storeId,
-      target: TIKTOK_STATE_TARGET,
-      nonce,
-      expiresAt: now() + STATE_LIFETIME_MS,
     });
-    const target = new URL(configured.authorizeUrl);
-    target.searchParams.set('service_id', configured.serviceId);
-    target.searchParams.set('state', state);
-    const cookie = nonceCookie(NONCE_COOKIE, nonce, {
-      path: AUTHORIZE_PATH,
-      secure: options.secureCookie,
-    });
-    return reply
-      .code(302)
-      .header('set-cookie', cookie)
-      .header('location', target.toString())
-      .send();
-  });
-
-  app.get(CALLBACK_PATH, async (request, reply) => {
-    if (configured === null) return notConfigured(reply);
-    const code = oneQueryValue(request, 'code');
-    const stateText = oneQueryValue(request, 'state');
-    if (code === undefined || stateText === undefined) {
-      return refuse(
-        reply,
-        'TikTok Shop sent no authorization code and state: the seller may have declined.',
-      );
-    }
-    const read = verifyState(
-      stateKey,
-      stateText,
-      cookieValue(request.headers.cookie, NONCE_COOKIE),
-      now(),
-    );
-    if (!read.ok || read.state.target !== TIKTOK_STATE_TARGET) {
-      return refuse(
-        reply,
-        `${read.ok ? 'the state is not one fbt-sync made' : read.problem}: start again.`,
-      );
-    }
-    const { storeId } = read.state;
-    const store = await loadStore({ eventStore }, storeId);
-    if (store === null) return refuse(reply, `There is no store ${storeId}.`, 404);
-
-    let grant;
-    let shops;
-    try {
-      grant = await configured.authApi.exchangeAuthCode(code);
-      shops = await createTikTokShopClient({
-        ...configured.openApi,
-        accessToken: grant.accessToken,
-      }).getAuthorizedShops();
-    } catch (error) {
-      if (!(error instanceof TikTokApiError)) throw error;
-      // TikTok's message, never the URL: the token request's query holds the app secret.
-      log.warn(
-        { storeId, code: error.code, tikTokCode: error.tikTokCode },
-        'TikTok Shop authorization failed',
-      );
-      return error.retryable
-        ? refuse(reply, 'TikTok Shop could not be reached: try again in a moment.', 502)
-        : refuse(reply, `TikTok Shop refused the authorization: ${error.message}`);
-    }
-    const shop = shops.find((candidate) => candidate.id === store.tiktokShopId);
-    if (shop === undefined) {
-      return refuse(reply, `This TikTok account did not authorize shop ${store.tiktokShopId}.`);
-    }
-
-    // The tokens first: an event that says "authorized" is then always backed by them.
-    await vault.put(
-      storeId,
-      'tiktok',
-      credentialOf(grant, { tiktokShopId: shop.id, shopCipher: shop.cipher }),
-      { expiresAt: grant.accessTokenExpiresAt },
-    );
-    try {
-      await recordTikTokAuthorization(
-        {
-          eventStore,
-          now: () => new Date(now()),
-          metadata: {
-            correlationId: `authorize:${storeId}:${read.state.nonce}`,
-            actor: TIKTOK_AUTHORIZATION_ACTOR,
-          },
-        },
-        {
-          storeId,
-          tiktokShopId: shop.id,
-          shopName: printable(shop.name),
-          region: printable(shop.region),
-          grantedScopes: grant.grantedScopes.map(printable).filter((scope) => scope !== ''),
-        },
-      );
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await vault.remove(storeId, 'tiktok');
-      return refuse(reply, `TikTok Shop's answer could not be recorded: ${error.message}`);
-    }
-    metrics.authorization('authorized');
-    log.info(
-      { storeId, tiktokShopId: shop.id, scopes: grant.grantedScopes.length },
-      'a store authorized the app on TikTok Shop',
-    );
-    reply.header(
-      'set-cookie',
-      `${NONCE_COOKIE}=; HttpOnly; SameSite=Lax; Path=${AUTHORIZE_PATH}; Max-Age=0`,
-    );
-    return htmlPage(
-      reply,
-      200,
-      'TikTok Shop is connected',
-      `${store.name} (TikTok shop ${shop.id}) authorized fbt-sync. You can close this page, or go to /admin.`,
-    );
   });
 }
