@@ -1,5 +1,5 @@
 import { type ConnectionRefusals, noRefusalReporter } from '../../db/connectionRefusals';
-import { electLeader, type LeaderElection } from '../../db/leaderElection';
+import { createLeaderRounds, type LeaderRounds } from '../../db/leaderRounds';
 import { connectedStoreIds } from './connectedStoreIds';
 import type { TikTokShopClients } from './auth/tikTokShopClients';
 import { type ReconcileDependencies, reconcileStore } from './reconcileStore';
@@ -16,14 +16,12 @@ export interface ReconcileScheduleOptions extends Omit<ReconcileDependencies, 'c
   refusals?: ConnectionRefusals;
 }
 
-export interface ReconcileSchedule {
-  start(): void;
-  readonly isLeading: boolean;
-  /** Rounds over every store finished since start (each store completed, skipped or failed). */
-  readonly rounds: number;
-  /** Stops after the store being reconciled gives up (between two orders); its watermark stays. */
-  stop(): Promise<void>;
-}
+/**
+ * Its rounds: over every store (each completed, skipped or failed); stop()
+ * returns after the store being reconciled gives up (between two orders),
+ * its watermark kept.
+ */
+export type ReconcileSchedule = LeaderRounds;
 
 /**
  * Reconciles every connected store, one after the other, at once when this
@@ -36,22 +34,6 @@ export interface ReconcileSchedule {
 export function createReconcileSchedule(options: ReconcileScheduleOptions): ReconcileSchedule {
   const { db, url, log, intervalMs, leaderRetryMs, clients, withGlobalToken } = options;
   const refusals = options.refusals ?? noRefusalReporter;
-  let election: LeaderElection | undefined;
-  let leading = false;
-  let rounds = 0;
-
-  const pause = (ms: number, lost: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      if (lost.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        lost.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      lost.addEventListener('abort', done, { once: true });
-    });
-
   async function round(lost: AbortSignal): Promise<void> {
     let storeIds: string[];
     try {
@@ -79,40 +61,15 @@ export function createReconcileSchedule(options: ReconcileScheduleOptions): Reco
     }
   }
 
-  async function lead(lost: AbortSignal): Promise<void> {
-    leading = true;
-    log.info({ intervalMs }, 'leading the TikTok Shop reconciliation');
-    try {
-      while (!lost.aborted) {
-        await round(lost);
-        if (!lost.aborted) rounds += 1;
-        await pause(intervalMs, lost);
-      }
-    } finally {
-      leading = false;
-    }
-  }
-
-  return {
-    start() {
-      election ??= electLeader({
-        url,
-        name: 'tiktok-reconcile',
-        lead,
-        retryMs: leaderRetryMs,
-        onError: (error) => {
-          if (!refusals.refused(error)) log.warn({ err: error }, 'reconcile leader election');
-        },
-      });
+  return createLeaderRounds({
+    url,
+    name: 'tiktok-reconcile',
+    intervalMs,
+    leaderRetryMs,
+    round,
+    onLead: () => log.info({ intervalMs }, 'leading the TikTok Shop reconciliation'),
+    onElectionError: (error) => {
+      if (!refusals.refused(error)) log.warn({ err: error }, 'reconcile leader election');
     },
-    get isLeading() {
-      return leading;
-    },
-    get rounds() {
-      return rounds;
-    },
-    async stop() {
-      await election?.stop();
-    },
-  };
+  });
 }

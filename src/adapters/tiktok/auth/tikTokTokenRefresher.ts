@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CredentialVault } from '../../../credentials/credentialVault';
 import { type ConnectionRefusals, noRefusalReporter } from '../../../db/connectionRefusals';
-import { electLeader, type LeaderElection } from '../../../db/leaderElection';
+import { createLeaderRounds, type LeaderRounds } from '../../../db/leaderRounds';
 import { DEFAULT_REFRESH_AHEAD_MS, type TikTokTokenKeeper } from './tikTokTokenKeeper';
 
 export interface TikTokTokenRefresherOptions {
@@ -18,13 +18,7 @@ export interface TikTokTokenRefresherOptions {
   now?: () => number;
 }
 
-export interface TikTokTokenRefresher {
-  start(): void;
-  readonly isLeading: boolean;
-  /** Rounds finished since start. */
-  readonly rounds: number;
-  stop(): Promise<void>;
-}
+export type TikTokTokenRefresher = LeaderRounds;
 
 /**
  * Refreshes stores' TikTok Shop tokens before they expire, so that a webhook
@@ -44,22 +38,6 @@ export function createTikTokTokenRefresher({
   refusals = noRefusalReporter,
   now = () => Date.now(),
 }: TikTokTokenRefresherOptions): TikTokTokenRefresher {
-  let election: LeaderElection | undefined;
-  let leading = false;
-  let rounds = 0;
-
-  const pause = (ms: number, lost: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      if (lost.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        lost.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      lost.addEventListener('abort', done, { once: true });
-    });
-
   async function round(lost: AbortSignal): Promise<void> {
     let due;
     try {
@@ -82,37 +60,14 @@ export function createTikTokTokenRefresher({
     }
   }
 
-  return {
-    start() {
-      election ??= electLeader({
-        url,
-        name: 'tiktok-token-refresh',
-        retryMs: leaderRetryMs,
-        async lead(lost) {
-          leading = true;
-          try {
-            while (!lost.aborted) {
-              await round(lost);
-              if (!lost.aborted) rounds += 1;
-              await pause(intervalMs, lost);
-            }
-          } finally {
-            leading = false;
-          }
-        },
-        onError: (error) => {
-          if (!refusals.refused(error)) log.warn({ err: error }, 'token refresh leader election');
-        },
-      });
+  return createLeaderRounds({
+    url,
+    name: 'tiktok-token-refresh',
+    intervalMs,
+    leaderRetryMs,
+    round,
+    onElectionError: (error) => {
+      if (!refusals.refused(error)) log.warn({ err: error }, 'token refresh leader election');
     },
-    get isLeading() {
-      return leading;
-    },
-    get rounds() {
-      return rounds;
-    },
-    async stop() {
-      await election?.stop();
-    },
-  };
+  });
 }
