@@ -5,6 +5,7 @@ import {
   rulesInForce,
   storeDecider,
   type Store,
+  type StoreCommand,
   type StoreState,
 } from '../domain/storeDecider';
 import type { StoreEvent } from '../domain/storeEvents';
@@ -42,19 +43,35 @@ export function connectStore(
   );
 }
 
+/** The time and the actor every store command carries, from the context. */
+interface Stamp {
+  now: string;
+  actor: string;
+}
+
+/** Decides one command on a store's stream, stamped with the context's time and actor. */
+function onStore(
+  context: CommandContext,
+  storeId: string,
+  command: (stamp: Stamp) => StoreCommand,
+  expectedVersion?: number,
+): Promise<StoreResult> {
+  const stamp = { now: isoNow(context), actor: context.metadata.actor };
+  return handleCommand(context.eventStore, storeStreamId(storeId), storeDecider, command(stamp), {
+    metadata: context.metadata,
+    expectedVersion,
+  });
+}
+
 export function changeStorePlan(
   context: CommandContext,
   input: { storeId: string; plan: Plan; expectedVersion?: number },
 ): Promise<StoreResult> {
-  return handleCommand(
-    context.eventStore,
-    storeStreamId(input.storeId),
-    storeDecider,
-    {
-      type: 'ChangeStorePlan',
-      data: { plan: input.plan, now: isoNow(context), actor: context.metadata.actor },
-    },
-    { metadata: context.metadata, expectedVersion: input.expectedVersion },
+  return onStore(
+    context,
+    input.storeId,
+    (stamp) => ({ type: 'ChangeStorePlan', data: { plan: input.plan, ...stamp } }),
+    input.expectedVersion,
   );
 }
 
@@ -62,20 +79,14 @@ export function updateFbtSyncRules(
   context: CommandContext,
   input: { storeId: string; mode: FbtSyncMode; orderTag: string | null; expectedVersion?: number },
 ): Promise<StoreResult> {
-  return handleCommand(
-    context.eventStore,
-    storeStreamId(input.storeId),
-    storeDecider,
-    {
+  return onStore(
+    context,
+    input.storeId,
+    (stamp) => ({
       type: 'UpdateFbtSyncRules',
-      data: {
-        mode: input.mode,
-        orderTag: input.orderTag,
-        now: isoNow(context),
-        actor: context.metadata.actor,
-      },
-    },
-    { metadata: context.metadata, expectedVersion: input.expectedVersion },
+      data: { mode: input.mode, orderTag: input.orderTag, ...stamp },
+    }),
+    input.expectedVersion,
   );
 }
 
@@ -89,20 +100,14 @@ export function updateOrderSettings(
     expectedVersion?: number;
   },
 ): Promise<StoreResult> {
-  return handleCommand(
-    context.eventStore,
-    storeStreamId(input.storeId),
-    storeDecider,
-    {
+  return onStore(
+    context,
+    input.storeId,
+    (stamp) => ({
       type: 'UpdateOrderSettings',
-      data: {
-        onHoldOrders: input.onHoldOrders,
-        restockReturns: input.restockReturns,
-        now: isoNow(context),
-        actor: context.metadata.actor,
-      },
-    },
-    { metadata: context.metadata, expectedVersion: input.expectedVersion },
+      data: { onHoldOrders: input.onHoldOrders, restockReturns: input.restockReturns, ...stamp },
+    }),
+    input.expectedVersion,
   );
 }
 
@@ -117,17 +122,11 @@ export function recordTikTokAuthorization(
     grantedScopes: string[];
   },
 ): Promise<StoreResult> {
-  const { storeId, ...data } = input;
-  return handleCommand(
-    context.eventStore,
-    storeStreamId(storeId),
-    storeDecider,
-    {
-      type: 'RecordTikTokAuthorization',
-      data: { ...data, now: isoNow(context), actor: context.metadata.actor },
-    },
-    { metadata: context.metadata },
-  );
+  const { storeId, ...fields } = input;
+  return onStore(context, storeId, (stamp) => ({
+    type: 'RecordTikTokAuthorization',
+    data: { ...fields, ...stamp },
+  }));
 }
 
 /** The seller revoked the app, or TikTok refused the store's refresh token; once. */
@@ -135,17 +134,11 @@ export function recordTikTokDeauthorization(
   context: CommandContext,
   input: { storeId: string; tiktokShopId: string; reason: string; notifiedAt?: string },
 ): Promise<StoreResult> {
-  const { storeId, ...data } = input;
-  return handleCommand(
-    context.eventStore,
-    storeStreamId(storeId),
-    storeDecider,
-    {
-      type: 'RecordTikTokDeauthorization',
-      data: { ...data, now: isoNow(context), actor: context.metadata.actor },
-    },
-    { metadata: context.metadata },
-  );
+  const { storeId, ...fields } = input;
+  return onStore(context, storeId, (stamp) => ({
+    type: 'RecordTikTokDeauthorization',
+    data: { ...fields, ...stamp },
+  }));
 }
 
 /** The merchant approved the Shopify app on the store's shop (the token itself goes to the vault). */
@@ -153,21 +146,11 @@ export function recordShopifyInstall(
   context: CommandContext,
   input: { storeId: string; shopDomain: string; scopes: string[] },
 ): Promise<StoreResult> {
-  return handleCommand(
-    context.eventStore,
-    storeStreamId(input.storeId),
-    storeDecider,
-    {
-      type: 'RecordShopifyInstall',
-      data: {
-        shopDomain: input.shopDomain,
-        scopes: input.scopes,
-        now: isoNow(context),
-        actor: context.metadata.actor,
-      },
-    },
-    { metadata: context.metadata },
-  );
+  const { storeId, ...fields } = input;
+  return onStore(context, storeId, (stamp) => ({
+    type: 'RecordShopifyInstall',
+    data: { ...fields, ...stamp },
+  }));
 }
 
 /** Shopify's app/uninstalled webhook for the store's shop. */
@@ -175,21 +158,11 @@ export function recordShopifyUninstall(
   context: CommandContext,
   input: { storeId: string; shopDomain: string; webhookId: string | null },
 ): Promise<StoreResult> {
-  return handleCommand(
-    context.eventStore,
-    storeStreamId(input.storeId),
-    storeDecider,
-    {
-      type: 'RecordShopifyUninstall',
-      data: {
-        shopDomain: input.shopDomain,
-        webhookId: input.webhookId,
-        now: isoNow(context),
-        actor: context.metadata.actor,
-      },
-    },
-    { metadata: context.metadata },
-  );
+  const { storeId, ...fields } = input;
+  return onStore(context, storeId, (stamp) => ({
+    type: 'RecordShopifyUninstall',
+    data: { ...fields, ...stamp },
+  }));
 }
 
 /** The store folded from its stream, or null. */
