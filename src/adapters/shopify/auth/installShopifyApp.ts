@@ -67,6 +67,8 @@ export function installShopifyApp(parts: ServiceParts): void {
 
   registerShopifyWebhookRoute(parts, credentials?.tokens ?? null);
 
+  const notAShop = (reply: FastifyReply) =>
+    htmlPage(reply, 400, 'Not a Shopify shop', 'shop must be a domain such as acme.myshopify.com.');
   const notConfigured = (reply: FastifyReply) =>
     htmlPage(
       reply,
@@ -81,12 +83,7 @@ export function installShopifyApp(parts: ServiceParts): void {
       const query = queryOf(request);
       const shop = shopDomainFrom(query.get('shop'));
       if (shop === null) {
-        return htmlPage(
-          reply,
-          400,
-          'Not a Shopify shop',
-          'shop must be a domain such as acme.myshopify.com.',
-        );
+        return notAShop(reply);
       }
       // Opened from Shopify (the app's URL, the App Store): Shopify signed it.
       if (query.has('hmac') && !verifyQueryHmac(query, shopifyApp.apiSecret)) {
@@ -145,12 +142,7 @@ export function installShopifyApp(parts: ServiceParts): void {
       }
       const shop = shopDomainFrom(query.get('shop'));
       if (shop === null) {
-        return htmlPage(
-          reply,
-          400,
-          'Not a Shopify shop',
-          'shop must be a domain such as acme.myshopify.com.',
-        );
+        return notAShop(reply);
       }
       const checked = verifyState(
         key,
