@@ -1,3 +1,4 @@
+import { pauseUnlessAborted } from '../../db/leaderRounds';
 import { jitteredBackoffMs } from '../../backoff';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -117,18 +118,6 @@ export type ReconcileResult =
     }
   | { outcome: 'skipped'; storeId: string; reason: string };
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * Reconciles one store with TikTok Shop: searches its orders by update time
  * over [watermark - overlap, now - margin), page by page, and applies every
@@ -232,7 +221,7 @@ export async function reconcileStore(
           }
           const delayMs = jitteredBackoffMs(backoff, attempt);
           log.warn({ reason, attempt, delayMs }, `TikTok Shop ${what} failed; retrying`);
-          await sleep(delayMs, stop);
+          await pauseUnlessAborted(delayMs, stop);
         }
       }
     };
