@@ -1,3 +1,4 @@
+import { asDomainEvent } from '../eventstore/aggregateStream';
 import type { PlannedLine } from '../domain/afterSyncVocabulary';
 import type { OrderEvent } from '../domain/orderEvents';
 import type { RecordedEvent } from '../eventstore/types';
@@ -94,7 +95,7 @@ export function formatOrderHistory(orderId: string, events: readonly RecordedEve
   for (const event of events) {
     const who = event.metadata.actor ? ` [by ${String(event.metadata.actor)}]` : '';
     lines.push(
-      `${time(event.recordedAt)}  #${event.streamVersion} ${event.type.padEnd(18)} ${facts(event as unknown as OrderEvent)}${who}`,
+      `${time(event.recordedAt)}  #${event.streamVersion} ${event.type.padEnd(18)} ${facts(asDomainEvent<OrderEvent>(event))}${who}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import { asDomainEvent } from '../eventstore/aggregateStream';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema';
 import { ORDER_STREAM_PREFIX } from '../domain/eventCatalog';
@@ -51,7 +52,7 @@ export const inventoryProjection: Projection = {
           const orderId = orderIds[i]!;
           if (counted.has(orderId)) return;
           counted.add(orderId);
-          const data = (event as unknown as InventoryDeducted).data;
+          const data = asDomainEvent<InventoryDeducted>(event).data;
           marks.push({
             order_id: orderId,
             store_id: data.storeId,

@@ -1,3 +1,4 @@
+import { asDomainEvent } from '../eventstore/aggregateStream';
 import { ORDER_EVENT_TYPES, ORDER_STREAM_PREFIX } from '../domain/eventCatalog';
 import type { OrderEvent } from '../domain/orderEvents';
 import { evolveOrder, type Order } from '../domain/orderState';
@@ -22,7 +23,7 @@ export const ordersProjection: Projection = {
     const rows = new StreamRows<Order, OrderRow>({
       table: 'orders',
       streamPrefix: ORDER_STREAM_PREFIX,
-      evolve: (state, event) => evolveOrder(state, event as unknown as OrderEvent),
+      evolve: (state, event) => evolveOrder(state, asDomainEvent<OrderEvent>(event)),
       fromRow: orderFromRow,
       toRow: orderToRecord,
       columns: ORDER_RECORD_COLUMNS,

@@ -1,3 +1,4 @@
+import { asDomainEvent } from '../eventstore/aggregateStream';
 import { STORE_EVENT_TYPES, STORE_STREAM_PREFIX } from '../domain/eventCatalog';
 import { evolveStore, type Store } from '../domain/storeDecider';
 import type { StoreEvent } from '../domain/storeEvents';
@@ -19,7 +20,7 @@ export const storesProjection: Projection = {
     const rows = new StreamRows<Store, StoreRow>({
       table: 'stores',
       streamPrefix: STORE_STREAM_PREFIX,
-      evolve: (state, event) => evolveStore(state, event as unknown as StoreEvent),
+      evolve: (state, event) => evolveStore(state, asDomainEvent<StoreEvent>(event)),
       fromRow: storeFromRow,
       toRow: storeToRow,
       columns: STORE_RECORD_COLUMNS,

@@ -1,3 +1,4 @@
+import { asDomainEvent } from '../eventstore/aggregateStream';
 import type { OrderEvent } from '../domain/orderEvents';
 import type { RecordedEvent } from '../eventstore/types';
 
@@ -30,7 +31,7 @@ export type SyncQueueChange =
 export function syncQueueChanges(events: readonly RecordedEvent[]): SyncQueueChange[] {
   const byOrder = new Map<string, SyncQueueChange>();
   for (const recorded of events) {
-    const event = recorded as unknown as OrderEvent;
+    const event = asDomainEvent<OrderEvent>(recorded);
     const orderId = event.data.orderId;
     const before = byOrder.get(orderId);
     switch (event.type) {
