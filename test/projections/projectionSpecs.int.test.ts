@@ -9,6 +9,7 @@ import { ordersProjection } from '../../src/projections/ordersProjection';
 import { applyBatch, type Projection } from '../../src/projections/projection';
 import { storesProjection } from '../../src/projections/storesProjection';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { projectionSpec } from '../support/projectionSpec';
 
 let database: TestDatabase;
 let store: EventStore;
@@ -400,5 +401,81 @@ describe('inventory projection', () => {
       ['MUG', 'ECOMMERCE_PLATFORM', 5],
       ['MUG', 'TIKTOK_SHOP', 1],
     ]);
+  });
+});
+
+describe("the stores projection and the Shopify app's installation", () => {
+  const connected = {
+    type: 'StoreConnected',
+    data: {
+      storeId: 's11',
+      name: 'Gamma',
+      tiktokShopId: '751',
+      platform: 'SHOPIFY',
+      shopDomain: 'gamma.myshopify.com',
+      plan: 'PRO',
+      connectedAt: T(0),
+      connectedBy: 'admin',
+    },
+  };
+  const spec = () => projectionSpec(storesProjection, { db: database.db, eventStore: store });
+
+  it('keeps it: null before an install, INSTALLED with its scopes, then UNINSTALLED when Shopify says so', async () => {
+    await spec()
+      .given({ 'store-s11': [connected] })
+      .then('stores', { id: 's11' }, [{ shopify_connection: null, version: 0 }]);
+    await spec()
+      .given({
+        'store-s11': [
+          {
+            type: 'ShopifyAppInstalled',
+            data: {
+              storeId: 's11',
+              shopDomain: 'gamma.myshopify.com',
+              scopes: ['read_orders', 'write_orders'],
+              installedAt: T(4),
+              installedBy: 'shopify-oauth',
+            },
+          },
+        ],
+      })
+      .then('stores', { id: 's11' }, [
+        {
+          shopify_connection: {
+            state: 'INSTALLED',
+            scopes: ['read_orders', 'write_orders'],
+            installedAt: T(4),
+            uninstalledAt: null,
+          },
+          version: 1,
+        },
+      ]);
+    const [row] = await spec()
+      .given({
+        'store-s11': [
+          {
+            type: 'ShopifyAppUninstalled',
+            data: {
+              storeId: 's11',
+              shopDomain: 'gamma.myshopify.com',
+              webhookId: 'wh-7',
+              uninstalledAt: T(8),
+              uninstalledBy: 'shopify-webhook',
+            },
+          },
+        ],
+      })
+      .then('stores', { id: 's11' }, [
+        {
+          shopify_connection: {
+            state: 'UNINSTALLED',
+            scopes: ['read_orders', 'write_orders'],
+            installedAt: T(4),
+            uninstalledAt: T(8),
+          },
+          version: 2,
+        },
+      ]);
+    expect((row!.updated_at as Date).toISOString()).toBe(T(8));
   });
 });
