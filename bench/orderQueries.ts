@@ -1,3 +1,4 @@
+import type { OrderSyncStatus } from '../src/domain/orderVocabulary';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../src/db/schema';
 import { readOrderCounts } from '../src/projections/read/readOrderCounts';
@@ -83,7 +84,7 @@ export async function orderQueriesBench(server: BenchServer, quick: boolean): Pr
       .limit(1)
       .executeTakeFirstOrThrow();
     const after: OrderKey = { placedAt: boundary.placed_at, id: boundary.id };
-    const page = async (filter: { syncStatus?: string[] }, from?: OrderKey) => {
+    const page = async (filter: { syncStatus?: OrderSyncStatus[] }, from?: OrderKey) => {
       const [rows, counts] = await Promise.all([
         readOrderPages(db, [STORE], { filter, limit: PAGE + 1, after: from }),
         readOrderCounts(db, [STORE]),

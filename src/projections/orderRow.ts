@@ -1,16 +1,6 @@
 import type { Selectable } from 'kysely';
 import { mirroringStatusOf } from '../domain/orderAfterSync';
-import type { AfterSync, Order } from '../domain/orderState';
-import type {
-  FulfillmentType,
-  InventoryLocation,
-  LineItem,
-  OrderSyncStatus,
-  PlatformOrderStatus,
-  SyncPlan,
-} from '../domain/orderVocabulary';
-import type { EcommercePlatform, FbtSyncMode, OnHoldOrders } from '../domain/storeVocabulary';
-import type { TikTokOrderStatus } from '../domain/tiktokStatus';
+import type { Order } from '../domain/orderState';
 import type { OrdersTable } from './tables';
 
 /** An orders row as it is read. */
@@ -25,31 +15,31 @@ export function orderFromRow(row: OrderRow): Order {
     orderId: row.id,
     storeId: row.store_id,
     tiktokOrderId: row.tiktok_order_id,
-    fulfillmentType: row.fulfillment_type as FulfillmentType,
-    platform: row.platform as EcommercePlatform,
-    appliedMode: row.applied_mode as FbtSyncMode | null,
+    fulfillmentType: row.fulfillment_type,
+    platform: row.platform,
+    appliedMode: row.applied_mode,
     orderTag: row.order_tag,
-    tiktokStatus: row.tiktok_status as TikTokOrderStatus,
-    syncStatus: row.sync_status as OrderSyncStatus,
+    tiktokStatus: row.tiktok_status,
+    syncStatus: row.sync_status,
     blockedReason: row.blocked_reason,
     failureReason: row.failure_reason,
     syncAttempts: row.sync_attempts,
     attemptsSinceRequest: row.attempts_since_request,
     attemptInFlight: row.attempt_in_flight,
-    syncPlan: row.sync_plan as SyncPlan | null,
+    syncPlan: row.sync_plan,
     nextAttemptAt: iso(row.next_attempt_at),
     platformOrderId: row.platform_order_id,
-    platformOrderStatus: row.platform_order_status as PlatformOrderStatus | null,
+    platformOrderStatus: row.platform_order_status,
     tags: row.tags,
-    inventoryDeductedFrom: row.inventory_deducted_from as InventoryLocation | null,
-    lineItems: row.line_items as LineItem[],
+    inventoryDeductedFrom: row.inventory_deducted_from,
+    lineItems: row.line_items,
     currency: row.currency,
     totalAmount: row.total_amount,
     placedAt: row.placed_at.toISOString(),
     syncedAt: iso(row.synced_at),
-    onHoldOrders: row.on_hold_orders as OnHoldOrders,
+    onHoldOrders: row.on_hold_orders,
     restockReturns: row.restock_returns,
-    afterSync: row.after_sync as AfterSync,
+    afterSync: row.after_sync,
     updatedAt: row.updated_at.toISOString(),
   };
 }

@@ -1,6 +1,5 @@
 import type { Selectable } from 'kysely';
 import type { Store } from '../domain/storeDecider';
-import type { EcommercePlatform, FbtSyncMode, OnHoldOrders, Plan } from '../domain/storeVocabulary';
 import type { StoresTable } from './tables';
 
 export type StoreRow = Selectable<StoresTable>;
@@ -10,17 +9,17 @@ export function storeFromRow(row: StoreRow): Store {
     storeId: row.id,
     name: row.name,
     tiktokShopId: row.tiktok_shop_id,
-    platform: row.platform as EcommercePlatform,
+    platform: row.platform,
     shopDomain: row.shop_domain,
-    plan: row.plan as Plan,
+    plan: row.plan,
     rules: {
-      mode: row.fbt_mode as FbtSyncMode,
+      mode: row.fbt_mode,
       orderTag: row.fbt_order_tag,
       updatedAt: row.fbt_updated_at?.toISOString() ?? null,
       updatedBy: row.fbt_updated_by,
     },
     orderSettings: {
-      onHoldOrders: row.on_hold_orders as OnHoldOrders,
+      onHoldOrders: row.on_hold_orders,
       restockReturns: row.restock_returns,
       updatedAt: row.order_settings_updated_at?.toISOString() ?? null,
       updatedBy: row.order_settings_updated_by,

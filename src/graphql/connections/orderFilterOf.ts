@@ -5,7 +5,8 @@ import { badUserInput } from '../errors';
 import type { OrderFilterInput } from '../inputs/OrderFilterInput';
 
 /** Sorted and without repeats: the same filter is the same loader key, and counts are not doubled. */
-const distinct = (values: readonly string[]) => [...new Set(values)].sort();
+const distinct = <Value extends string>(values: readonly Value[]): Value[] =>
+  [...new Set(values)].sort();
 
 function instant(name: string, value: string): Date {
   const parsed = parseInstant(value);

@@ -1,4 +1,9 @@
 import { Field, InputType } from 'type-graphql';
+import type {
+  FulfillmentType as FulfillmentTypeValue,
+  OrderSyncStatus as OrderSyncStatusValue,
+} from '../../domain/orderVocabulary';
+import type { TikTokOrderStatus as TikTokOrderStatusValue } from '../../domain/tiktokStatus';
 import { DateTimeScalar } from '../scalars/DateTimeScalar';
 import {
   FulfillmentType,
@@ -13,19 +18,19 @@ import {
 })
 export class OrderFilterInput {
   @Field(() => [OrderSyncStatus], { nullable: true, description: 'Any of these sync statuses.' })
-  syncStatus?: string[] | null;
+  syncStatus?: OrderSyncStatusValue[] | null;
 
   @Field(() => [TikTokOrderStatus], {
     nullable: true,
     description: 'Any of these TikTok Shop statuses.',
   })
-  tiktokStatus?: string[] | null;
+  tiktokStatus?: TikTokOrderStatusValue[] | null;
 
   @Field(() => FulfillmentType, {
     nullable: true,
     description: 'Only FBT, or only seller-fulfilled, orders.',
   })
-  fulfillmentType?: string | null;
+  fulfillmentType?: FulfillmentTypeValue | null;
 
   @Field(() => [MirroringStatus], {
     nullable: true,

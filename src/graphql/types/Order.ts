@@ -135,7 +135,7 @@ export class Order {
 
   @Field(() => [LineItem], { description: "The order's product lines." })
   get lineItems(): LineItemValue[] {
-    return this.row.line_items as LineItemValue[];
+    return this.row.line_items;
   }
 
   @Field(() => String, { description: 'ISO 4217 currency of the amounts, e.g. USD.' })
@@ -229,7 +229,7 @@ export class Order {
   }
 
   private get afterSync(): AfterSync {
-    return this.row.after_sync as AfterSync;
+    return this.row.after_sync;
   }
 
   @Field(() => DateTimeScalar, { description: 'When anything about the order last changed.' })

@@ -42,7 +42,7 @@ export class Store {
 
   @Field(() => EcommercePlatform, { description: 'The platform its orders are synced into.' })
   get platform(): EcommercePlatformValue {
-    return this.row.platform as EcommercePlatformValue;
+    return this.row.platform;
   }
 
   @Field(() => String, {
@@ -55,7 +55,7 @@ export class Store {
 
   @Field(() => Plan, { description: "The store's plan." })
   get plan(): PlanValue {
-    return this.row.plan as PlanValue;
+    return this.row.plan;
   }
 
   @Field(() => FbtSyncRules, {
@@ -64,7 +64,7 @@ export class Store {
   })
   get fbtSyncRules(): FbtSyncRules {
     return {
-      mode: this.row.fbt_mode as FbtSyncModeValue,
+      mode: this.row.fbt_mode,
       orderTag: this.row.fbt_order_tag,
       updatedAt: this.row.fbt_updated_at,
       updatedBy: this.row.fbt_updated_by,

@@ -1,13 +1,15 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Database } from '../../db/schema';
+import type { FulfillmentType, OrderSyncStatus } from '../../domain/orderVocabulary';
+import type { TikTokOrderStatus } from '../../domain/tiktokStatus';
 
 /** Which of a store's orders to read; every condition given must hold. */
 export interface OrderFilter {
   /** Any of these sync statuses (an empty list matches nothing). */
-  syncStatus?: readonly string[];
+  syncStatus?: readonly OrderSyncStatus[];
   /** Any of these TikTok Shop statuses (an empty list matches nothing). */
-  tiktokStatus?: readonly string[];
-  fulfillmentType?: string;
+  tiktokStatus?: readonly TikTokOrderStatus[];
+  fulfillmentType?: FulfillmentType;
   /** Any of these mirroring statuses (an empty list matches nothing). */
   mirroring?: readonly string[];
   tiktokOrderId?: string;
