@@ -140,11 +140,17 @@ function optionalHttpUrl(env: NodeJS.ProcessEnv, name: string): string | undefin
   return value === undefined ? undefined : httpUrl(name, value).replace(/\/+$/, '');
 }
 
-/** Where the outside world reaches the service: PUBLIC_URL, else http://HOST:PORT. */
-export function publicUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>): string {
+/**
+ * Where the outside world reaches the service: PUBLIC_URL, else
+ * http://HOST:PORT, or the port the server listens on when given (PORT=0).
+ */
+export function publicUrlOf(
+  config: Pick<Config, 'publicUrl' | 'host' | 'port'>,
+  listeningPort: number = config.port,
+): string {
   if (config.publicUrl !== undefined) return config.publicUrl;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return `http://${host}:${config.port}`;
+  return `http://${host}:${listeningPort}`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -13,6 +13,7 @@ import {
 import type { CommandContext } from '../../../commands/commandContext';
 import { recordShopifyInstall } from '../../../commands/storeCommands';
 import { DomainError } from '../../../domain/domainError';
+import { publicUrlOf } from '../../../config';
 import { htmlPage, registerBrowserRoutes } from '../../../http/htmlPage';
 import type { ServiceParts } from '../../../serviceParts';
 import { shopifyCredentialsFromConfig } from './shopifyAccessTokensFromConfig';
@@ -58,10 +59,11 @@ export function installShopifyApp(parts: ServiceParts): void {
     shopifyApp === undefined ? null : shopifyCredentialsFromConfig(config, database.db);
   // PUBLIC_URL, else where this process listens (a local set-up).
   const publicUrl = () => {
-    if (config.publicUrl !== undefined) return config.publicUrl;
     const address = app.server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.port;
-    return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    return publicUrlOf(
+      config,
+      typeof address === 'object' && address !== null ? address.port : config.port,
+    );
   };
   const secureCookie = () => publicUrl().startsWith('https://');
 
