@@ -4,7 +4,6 @@ import {
   recordPlatformMirroringFailure,
   startPlatformMirroring,
 } from '../commands/orderCommands';
-import { loadStore } from '../commands/storeCommands';
 import type { MirroringKind } from '../domain/afterSyncVocabulary';
 import { DomainError } from '../domain/domainError';
 import { mirroringOf } from '../domain/orderAfterSync';
@@ -13,7 +12,7 @@ import type { EventStore } from '../eventstore/createEventStore';
 import type { Checkpoint } from '../eventstore/types';
 import { mirrorOnPlatform, type PlatformAnswer } from './mirrorOnPlatform';
 import { PlatformError, type PlatformErrorKind, type PlatformPort } from './platformPort';
-import { platformStoreOf, storeNotReady } from './platformStore';
+import { platformStoreFor, storeReadiness } from './platformStore';
 import { jitteredBackoffMs } from '../backoff';
 import type { RetryPolicy } from './retryDelay';
 
@@ -79,8 +78,8 @@ export async function mirrorOrder(
     now: deps.now,
     metadata: { correlationId: request.correlationId, actor: MIRROR_ACTOR },
   };
-  const waitingFor = await storeNotReady(deps.platform, context, request.orderId);
-  if (waitingFor !== null) return { kind: 'waiting', reason: waitingFor };
+  const readiness = await storeReadiness(deps.platform, context, request.orderId);
+  if (readiness.waitingFor !== null) return { kind: 'waiting', reason: readiness.waitingFor };
   let order: Order;
   try {
     order = (await startPlatformMirroring(context, request.orderId, request.key)).state!;
@@ -93,13 +92,13 @@ export async function mirrorOrder(
   const attempt = mirroring.attempts;
   if (signal.aborted) return { kind: 'abandoned', attempt };
 
-  const store = await loadStore(context, order.storeId);
+  const store = await platformStoreFor(context, order.storeId, readiness.store);
   let answer: PlatformAnswer;
   try {
     answer = await mirrorOnPlatform(
       deps.platform,
       {
-        store: platformStoreOf(order.storeId, store),
+        store,
         platformOrderId: order.platformOrderId!,
       },
       mirroring.request,

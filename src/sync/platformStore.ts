@@ -17,20 +17,39 @@ export function platformStoreOf(
   };
 }
 
-/** Why the order's store cannot be called now, or null; asked before an attempt starts. */
-export async function storeNotReady(
+/**
+ * Asked before an attempt starts: why the order's store cannot be called
+ * now (`waitingFor`, null when it can), and the store as the check read it,
+ * for the attempt to use rather than read it again (undefined when the
+ * platform has no such check, and the attempt reads the store itself).
+ */
+export async function storeReadiness(
   platform: PlatformPort,
   context: CommandContext,
   orderId: string,
-): Promise<string | null> {
-  if (platform.notReadyFor === undefined) return null;
+): Promise<{ waitingFor: string | null; store: PlatformStore | undefined }> {
+  if (platform.notReadyFor === undefined) return { waitingFor: null, store: undefined };
   const { events } = await context.eventStore.readStream(orderStreamId(orderId), {
     maxCount: 1,
   });
   const first = events[0] === undefined ? undefined : asDomainEvent<OrderEvent>(events[0]);
-  if (first === undefined || !('storeId' in first.data)) return null;
+  if (first === undefined || !('storeId' in first.data)) {
+    return { waitingFor: null, store: undefined };
+  }
   const storeId = first.data.storeId;
-  return platform.notReadyFor(platformStoreOf(storeId, await loadStore(context, storeId)));
+  const store = platformStoreOf(storeId, await loadStore(context, storeId));
+  return { waitingFor: await platform.notReadyFor(store), store };
+}
+
+/** The store the readiness check read, else read now. */
+export async function platformStoreFor(
+  context: CommandContext,
+  storeId: string,
+  checked: PlatformStore | undefined,
+): Promise<PlatformStore> {
+  return checked?.storeId === storeId
+    ? checked
+    : platformStoreOf(storeId, await loadStore(context, storeId));
 }
 
 /** How often an order whose store has no credentials looks again (an install may have come). */

@@ -5,7 +5,6 @@ import {
   recordOrderSyncFailure,
   startOrderSync,
 } from '../commands/orderCommands';
-import { loadStore } from '../commands/storeCommands';
 import { DomainError } from '../domain/domainError';
 import { orderStreamId } from '../domain/eventCatalog';
 import { orderDecider } from '../domain/orderDecider';
@@ -20,7 +19,7 @@ import {
   type PlatformPort,
   type PlatformStore,
 } from './platformPort';
-import { platformStoreOf, storeNotReady } from './platformStore';
+import { platformStoreFor, storeReadiness } from './platformStore';
 import { jitteredBackoffMs } from '../backoff';
 import type { RetryPolicy } from './retryDelay';
 
@@ -87,8 +86,8 @@ export async function syncOrder(
     now: deps.now,
     metadata: { correlationId: request.correlationId, actor: SYNC_ACTOR },
   };
-  const waitingFor = await storeNotReady(deps.platform, context, request.orderId);
-  if (waitingFor !== null) return { kind: 'waiting', reason: waitingFor };
+  const readiness = await storeReadiness(deps.platform, context, request.orderId);
+  if (readiness.waitingFor !== null) return { kind: 'waiting', reason: readiness.waitingFor };
   let order: Order;
   try {
     order = (await startOrderSync(context, request.orderId)).state!;
@@ -97,7 +96,9 @@ export async function syncOrder(
     return settleStaleRow(deps, context, request.orderId, signal);
   }
   deps.onAttemptStarted?.();
-  return onPlatform(deps, context, order, order.syncAttempts, signal);
+  return onPlatform(deps, context, order, order.syncAttempts, signal, {
+    checkedStore: readiness.store,
+  });
 }
 
 /** The order is not due: the queue lags behind it, unless a crashed attempt of a cancelled order waits for its answer. */
@@ -149,10 +150,9 @@ async function onPlatform(
   order: Order,
   attempt: number,
   signal: AbortSignal,
-  { cancelled = false } = {},
+  { cancelled = false, checkedStore }: { cancelled?: boolean; checkedStore?: PlatformStore } = {},
 ): Promise<SyncOutcome> {
-  const store = await loadStore(context, order.storeId);
-  const target = platformStoreOf(order.storeId, store);
+  const target = await platformStoreFor(context, order.storeId, checkedStore);
   let found: PlatformOrder | null;
   let created: PlatformOrder | null = null;
   try {
